@@ -1,0 +1,75 @@
+# Two commands matter: `make demo` (the first run) and `make test` (everything CI runs).
+# Each creates the virtual environment it needs by itself.
+
+PYTHON_SYS ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+# Offline mirror of Google's Discovery documents; `make fetch DISCOVERY_SOURCE=live`
+# (the default when no mirror exists) downloads them from the service instead.
+DISCOVERY_MIRROR ?= ../shared/discovery
+DISCOVERY_SOURCE ?= $(if $(wildcard $(DISCOVERY_MIRROR)/generativelanguage.*.json),$(DISCOVERY_MIRROR),live)
+export DISCOVERY_MIRROR
+
+.PHONY: venv fetch fetch-discovery generate check-generated lint fmt test test-codegen \
+	test-golden test-runtime test-e2e test-revisions update-goldens check demo bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON_SYS) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+venv: $(VENV)/.installed
+
+fetch fetch-discovery: venv
+	$(PY) -m codegen fetch --source $(DISCOVERY_SOURCE)
+
+generate: fetch
+	$(PY) -m codegen generate
+
+check-generated: fetch
+	$(PY) -m codegen generate --check
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: venv
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# pytest exits 5 when it collected no test: that is a failure here, not a pass.
+define run_pytest
+	$(BIN)/pytest $(1); rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$rc
+endef
+
+test: check-generated lint
+	@$(call run_pytest,-q -p no:cacheprovider tests)
+
+test-codegen: venv
+	@$(call run_pytest,-q tests/codegen)
+
+test-golden: venv
+	@$(call run_pytest,-q tests/golden)
+
+test-runtime: venv
+	@$(call run_pytest,-q tests/runtime)
+
+test-e2e: fetch
+	@$(call run_pytest,-q tests/e2e)
+
+# Every Discovery revision in the mirror: generate, import, decode a sample.
+test-revisions: venv
+	@ALL_REVISIONS=1 $(call run_pytest,-q tests/codegen/test_revisions.py)
+
+update-goldens: venv
+	$(PY) -m tests.golden.update
+
+check: lint check-generated test
+
+demo: fetch
+	$(PY) examples/quickstart.py
+
+clean:
+	rm -rf .pytest_cache .ruff_cache build dist .tmp
+	find . -name __pycache__ -type d -prune -not -path './$(VENV)/*' -exec rm -rf {} +

@@ -1,0 +1,337 @@
+"""Raw Discovery records -> intermediate model. Every naming and typing decision lives here.
+
+Traits come from the document alone (see ``codegen/overrides.py`` for the exceptions table):
+
+* streaming: a method whose name starts with ``stream`` answers with Server-Sent Events
+  and is sent with ``alt=sse`` (Google's convention; the `alt` enum does not list it);
+* pagination: a ``pageToken`` query parameter, a ``nextPageToken`` in the response and
+  exactly one repeated field in the response;
+* long-running: the response schema has the shape of ``google.longrunning.Operation``
+  (``name`` and ``done`` plus ``response`` or ``error``);
+* media upload: ``supportsMediaUpload`` with a ``mediaUpload`` block.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+
+from . import ir
+from . import types as type_table
+from .load import RawDocument, RawMethod, RawParameter, RawResource, RawSchema
+from .naming import NamePool, constant_case, pascal_case, safe_identifier, snake_case
+from .overrides import METHOD_OVERRIDES
+
+_PLACEHOLDER = re.compile(r"\{(\+?)([^}]+)\}")
+_COLLECTION_PATTERN = re.compile(r"^\^([A-Za-z][A-Za-z0-9]*)/\[\^/\]\+\$$")
+
+
+class _Builder:
+    def __init__(self, doc: RawDocument, package: str) -> None:
+        self.doc = doc
+        self.package = package
+        self.schemas = dict(doc.schemas)
+        self.warnings: list[str] = list(doc.warnings)
+        self.structs: dict[str, ir.Struct] = {}
+        self.enums: list[ir.Enum] = []
+        # Schema ids are claimed first and verbatim: the Struct for schema X is named X.
+        self.type_pool = NamePool(set(self.schemas))
+        self.enum_pool = NamePool()
+        self.imports: set[str] = set()
+
+    # -- types -------------------------------------------------------------------------
+
+    def _use(self, row: type_table.TypeRow) -> str:
+        if row.needs:
+            self.imports.add(row.needs)
+        return row.annotation
+
+    def annotation(self, node: RawSchema, owner: str, prop: str) -> str:
+        if node.ref is not None:
+            return self._use(type_table.OPEN) if node.dangling else node.ref
+        if node.type == "array":
+            if node.items is None:
+                self.warnings.append(f"{node.path}: array without items; items are any JSON")
+                item = self._use(type_table.OPEN)
+            else:
+                item = self.annotation(node.items, owner, prop + "Item")
+            return type_table.ARRAY.annotation.format(item=item)
+        if node.type == "object":
+            if node.properties:
+                name = self.type_pool.claim(owner + pascal_case(prop))
+                self.struct(name, node)
+                return name
+            if node.additional is not None:
+                value = self.annotation(node.additional, owner, prop + "Value")
+                return type_table.MAP.annotation.format(item=value)
+            return self._use(type_table.FREE_OBJECT)
+        if node.type == "string" and node.enum:
+            self.enum(owner + pascal_case(prop), node)
+            return type_table.ENUM.annotation
+        if node.type is None or node.type == "null":
+            self.warnings.append(f"{node.path}: no type and no $ref; any JSON value accepted")
+            return self._use(type_table.OPEN)
+        row = type_table.TYPE_TABLE.get((node.type, node.format))
+        if row is None:
+            row = type_table.scalar(node.type, None)
+            self.warnings.append(
+                f"{node.path}: unknown format {node.format!r} for {node.type}; "
+                f"using {row.annotation if row else 'Any'}"
+            )
+            if row is None:
+                return self._use(type_table.OPEN)
+        return self._use(row)
+
+    def enum(self, name: str, node: RawSchema) -> None:
+        pool = NamePool()
+        members = []
+        for i, value in enumerate(node.enum):
+            doc = node.enum_descriptions[i] if i < len(node.enum_descriptions) else ""
+            if i < len(node.enum_deprecated) and node.enum_deprecated[i]:
+                doc = "Deprecated. " + doc
+            members.append(ir.EnumMember(pool.claim(constant_case(value)), value, doc))
+        self.enums.append(
+            ir.Enum(
+                name=self.enum_pool.claim(name),
+                discovery_path=node.path,
+                doc=node.description,
+                members=tuple(members),
+            )
+        )
+
+    def field_doc(self, node: RawSchema, annotation: str) -> str:
+        parts = []
+        if node.deprecated:
+            parts.append("Deprecated.")
+        if node.description:
+            parts.append(node.description)
+        enum_values = node.enum or (node.items.enum if node.items else ())
+        if enum_values:
+            parts.append("One of: " + ", ".join(f"`{v}`" for v in enum_values) + ".")
+        return "\n\n".join(parts)
+
+    def struct(self, name: str, node: RawSchema) -> None:
+        pool = NamePool()
+        fields = []
+        for wire, prop in node.properties:
+            py = pool.claim(safe_identifier(snake_case(wire)))
+            annotation = self.annotation(prop, name, wire)
+            fields.append(ir.Field(wire, py, annotation, self.field_doc(prop, annotation)))
+        doc = node.description
+        if node.deprecated:
+            doc = "Deprecated. " + doc
+        self.structs[name] = ir.Struct(name, node.path, doc, tuple(fields))
+
+    # -- methods -----------------------------------------------------------------------
+
+    def param(self, raw: RawParameter, py_name: str, reserved: bool) -> ir.Param:
+        if raw.location == "path":
+            annotation = "str"
+        else:
+            annotation = type_table.PARAM_TABLE.get((raw.type, raw.format)) or (
+                type_table.PARAM_TABLE.get((raw.type, None), "str")
+            )
+            if raw.repeated:
+                annotation = f"list[{annotation}]"
+        match = _COLLECTION_PATTERN.match(raw.pattern or "")
+        doc = raw.description
+        if raw.deprecated:
+            doc = "Deprecated. " + doc
+        return ir.Param(
+            wire_name=raw.name,
+            py_name=py_name,
+            annotation=annotation,
+            doc=doc,
+            location=raw.location,
+            required=raw.required,
+            pattern=raw.pattern,
+            reserved_expansion=reserved,
+            short_prefix=match.group(1) + "/" if match else None,
+        )
+
+    def method(self, raw: RawMethod, chain: tuple[str, ...], spec_pool: NamePool) -> ir.Method:
+        override = METHOD_OVERRIDES.get(raw.id, {})
+        placeholders = {name: plus == "+" for plus, name in _PLACEHOLDER.findall(raw.url_path)}
+        by_name = {p.name: p for p in raw.parameters}
+        for name in placeholders:
+            if name not in by_name or by_name[name].location != "path":
+                raise ValueError(f"{raw.path}: path placeholder {name!r} has no path parameter")
+        path_names = [n for n in raw.parameter_order if by_name[n].location == "path"]
+        path_names += sorted(
+            p.name for p in raw.parameters if p.location == "path" and p.name not in path_names
+        )
+        query_raw = [p for p in raw.parameters if p.location == "query"]
+        pool = NamePool(set(type_table_reserved()))
+        path_params = tuple(
+            self.param(by_name[n], pool.claim(safe_identifier(snake_case(n))), placeholders[n])
+            for n in path_names
+        )
+        query_params = tuple(
+            self.param(p, pool.claim(safe_identifier(snake_case(p.name)), suffix="query"), False)
+            for p in query_raw
+        )
+        response = raw.response
+        if response is not None and response not in self.schemas:
+            response = None
+        request = raw.request if raw.request in self.schemas else None
+        streaming = bool(override.get("streaming", raw.name.startswith("stream")))
+        pagination = self.pagination(raw, response)
+        media = None
+        if raw.media_upload is not None:
+            mu = raw.media_upload
+            media = ir.MediaUpload(mu.simple_path, mu.resumable_path, mu.max_size, mu.accept)
+        py_name = safe_identifier(snake_case(raw.name))
+        return ir.Method(
+            id=raw.id,
+            wire_name=raw.name,
+            py_name=py_name,
+            spec_name=spec_pool.claim(
+                "_" + "_".join(snake_case(c) for c in (*chain, raw.name)).upper()
+            ),
+            http_method=raw.http_method,
+            path=raw.url_path,
+            doc=self.method_doc(raw, path_params, query_params, request, response, streaming),
+            path_params=path_params,
+            query_params=query_params,
+            request_type=request,
+            response_type=response,
+            streaming=streaming,
+            pagination=pagination,
+            long_running=self.is_operation(response),
+            media_upload=media,
+        )
+
+    def pagination(self, raw: RawMethod, response: str | None) -> ir.Pagination | None:
+        if response is None or not any(p.name == "pageToken" for p in raw.parameters):
+            return None
+        props = dict(self.schemas[response].properties)
+        if "nextPageToken" not in props:
+            return None
+        repeated = [name for name, node in props.items() if node.type == "array"]
+        if len(repeated) > 1:
+            # e.g. ListOperationsResponse: `operations` plus `unreachable` (strings); the
+            # items are the one repeated field of messages.
+            repeated = [n for n in repeated if props[n].items and props[n].items.ref]
+        if len(repeated) != 1:
+            self.warnings.append(
+                f"{raw.path}: pageToken but {len(repeated)} repeated fields in {response}; "
+                "not treated as a paginated list"
+            )
+            return None
+        return ir.Pagination(
+            items_field=safe_identifier(snake_case(repeated[0])), token_param="pageToken"
+        )
+
+    def is_operation(self, response: str | None) -> bool:
+        if response is None:
+            return False
+        props = dict(self.schemas[response].properties)
+        return {"name", "done"} <= set(props) and bool({"response", "error"} & set(props))
+
+    def method_doc(self, raw, path_params, query_params, request, response, streaming) -> str:
+        lines = []
+        if raw.deprecated:
+            lines.append("Deprecated.")
+            lines.append("")
+        lines.append(raw.description or raw.id)
+        args = [(p.py_name, p.doc) for p in path_params]
+        if request:
+            args.append(("body", f"The request: a `types.{request}` or a dict of the same shape."))
+        args += [(p.py_name, p.doc) for p in query_params]
+        args.append(("options", "Per-call options (timeout, retries, extra headers and query)."))
+        lines += ["", "Args:"]
+        for name, text in args:
+            wrapped = textwrap.wrap(text or "(undocumented)", 80) or [""]
+            lines.append(f"    {name}: {wrapped[0]}")
+            lines += [f"        {w}" for w in wrapped[1:]]
+        if response:
+            what = f"types.{response}"
+            if streaming:
+                what = f"A stream of `{what}` chunks (Server-Sent Events)."
+            lines += ["", "Returns:", f"    {what}"]
+        lines += ["", f"Discovery: {raw.id} ({raw.http_method} {raw.url_path})"]
+        return "\n".join(lines)
+
+    def resource(
+        self, raw: RawResource, chain: tuple[str, ...], spec_pool: NamePool, out: list
+    ) -> ir.Resource:
+        chain = (*chain, raw.name)
+        pool = NamePool(set(type_table_reserved()))
+        children = tuple(self.resource(c, chain, spec_pool, out) for c in raw.resources)
+        children = tuple(
+            ir.Resource(
+                c.wire_name,
+                pool.claim(c.attr_name),
+                c.class_name,
+                c.async_class_name,
+                c.discovery_path,
+                c.methods,
+                c.children,
+            )
+            for c in children
+        )
+        methods = []
+        for m in raw.methods:
+            method = self.method(m, chain, spec_pool)
+            name = pool.claim(method.py_name)
+            if name != method.py_name:
+                self.warnings.append(f"{m.path}: method renamed to {name} (clash in resource)")
+                method = ir.Method(**{**method.__dict__, "py_name": name})
+            methods.append(method)
+        class_name = "".join(pascal_case(c) for c in chain) + "Resource"
+        res = ir.Resource(
+            wire_name=raw.name,
+            attr_name=safe_identifier(snake_case(raw.name)),
+            class_name=class_name,
+            async_class_name="Async" + class_name,
+            discovery_path=raw.path,
+            methods=tuple(methods),
+            children=children,
+        )
+        out.append(res)
+        return res
+
+    def build(self) -> ir.Version:
+        for sid, node in self.doc.schemas:
+            if node.type not in (None, "object"):
+                raise ValueError(f"schemas.{sid}: top-level {node.type!r} schema is unsupported")
+            self.struct(sid, node)
+        spec_pool = NamePool()
+        client_pool = NamePool(set(type_table_reserved()))
+        all_resources: list[ir.Resource] = []
+        top = []
+        for r in self.doc.resources:
+            res = self.resource(r, (), spec_pool, all_resources)
+            attr = client_pool.claim(res.attr_name)
+            top.append(ir.Resource(**{**res.__dict__, "attr_name": attr}))
+        methods = tuple(m for r in all_resources for m in r.methods)
+        return ir.Version(
+            api_name=self.doc.name,
+            version=self.doc.version,
+            revision=self.doc.revision,
+            package=self.package,
+            source_name=self.doc.source_name,
+            sha256=self.doc.sha256,
+            title=self.doc.title,
+            description=self.doc.description,
+            root_url=self.doc.root_url,
+            service_path=self.doc.service_path,
+            structs=tuple(self.structs[name] for name in sorted(self.structs)),
+            enums=tuple(sorted(self.enums, key=lambda e: e.name)),
+            resources=tuple(top),
+            methods=methods,
+            all_resources=tuple(all_resources),
+            type_imports=tuple(sorted(self.imports)),
+            warnings=tuple(self.warnings),
+        )
+
+
+def type_table_reserved() -> frozenset[str]:
+    from .naming import RESERVED
+
+    return RESERVED
+
+
+def build_version(doc: RawDocument, package: str) -> ir.Version:
+    """Build the IR of one API version from its parsed Discovery document."""
+    return _Builder(doc, package).build()

@@ -1,0 +1,269 @@
+"""Parse a Discovery document into typed raw records.
+
+This stage knows the Discovery format and nothing about Python: it checks shapes, rejects
+`type` values the format does not define, and records where each `$ref` points. A `$ref`
+to a schema the document lacks is kept (with ``dangling=True``) and reported as a warning
+naming its place, because Google has served such documents (v1beta 20260223..20260717
+reference an undefined `MediaResolution`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+KNOWN_TYPES = frozenset({"string", "integer", "number", "boolean", "object", "array", "any", "null"})
+
+
+class DiscoveryError(ValueError):
+    """The document cannot be turned into a correct client; the message names the place."""
+
+
+@dataclass(frozen=True)
+class RawSchema:
+    path: str  # Discovery path, e.g. "schemas.Part.properties.inlineData"
+    type: str | None = None
+    format: str | None = None
+    ref: str | None = None
+    dangling: bool = False
+    description: str = ""
+    enum: tuple[str, ...] = ()
+    enum_descriptions: tuple[str, ...] = ()
+    enum_deprecated: tuple[bool, ...] = ()
+    deprecated: bool = False
+    read_only: bool = False
+    properties: tuple[tuple[str, RawSchema], ...] = ()
+    items: RawSchema | None = None
+    additional: RawSchema | None = None
+
+
+@dataclass(frozen=True)
+class RawParameter:
+    name: str
+    path: str
+    type: str
+    format: str | None
+    location: str
+    required: bool
+    repeated: bool
+    pattern: str | None
+    description: str
+    enum: tuple[str, ...] = ()
+    deprecated: bool = False
+    default: str | None = None
+
+
+@dataclass(frozen=True)
+class RawMediaUpload:
+    accept: tuple[str, ...]
+    max_size: int | None
+    simple_path: str | None
+    resumable_path: str | None
+
+
+@dataclass(frozen=True)
+class RawMethod:
+    name: str
+    path: str  # Discovery path, e.g. "resources.models.methods.generateContent"
+    id: str
+    http_method: str
+    url_path: str
+    flat_path: str | None
+    description: str
+    parameters: tuple[RawParameter, ...]
+    parameter_order: tuple[str, ...]
+    request: str | None
+    response: str | None
+    deprecated: bool
+    media_upload: RawMediaUpload | None
+    supports_media_download: bool
+
+
+@dataclass(frozen=True)
+class RawResource:
+    name: str
+    path: str
+    methods: tuple[RawMethod, ...]
+    resources: tuple[RawResource, ...]
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    name: str
+    version: str
+    revision: str
+    title: str
+    description: str
+    root_url: str
+    service_path: str
+    schemas: tuple[tuple[str, RawSchema], ...]
+    resources: tuple[RawResource, ...]
+    sha256: str
+    source_name: str
+    warnings: tuple[str, ...] = field(default=())
+
+
+class _Loader:
+    def __init__(self, doc: dict) -> None:
+        self.doc = doc
+        self.schema_ids = set(doc.get("schemas") or {})
+        self.warnings: list[str] = []
+
+    def schema(self, node: dict, path: str) -> RawSchema:
+        if not isinstance(node, dict):
+            raise DiscoveryError(f"{path}: expected an object, got {type(node).__name__}")
+        ref = node.get("$ref")
+        dangling = False
+        if ref is not None and ref not in self.schema_ids:
+            dangling = True
+            self.warnings.append(
+                f"{path}: $ref {ref!r} names no schema in this document; "
+                "generating an open type (any JSON value) there"
+            )
+        type_ = node.get("type")
+        if type_ is not None and type_ not in KNOWN_TYPES:
+            raise DiscoveryError(f"{path}: unknown type {type_!r}")
+        props = node.get("properties") or {}
+        return RawSchema(
+            path=path,
+            type=type_,
+            format=node.get("format"),
+            ref=ref,
+            dangling=dangling,
+            description=node.get("description") or "",
+            enum=tuple(node.get("enum") or ()),
+            enum_descriptions=tuple(node.get("enumDescriptions") or ()),
+            enum_deprecated=tuple(bool(x) for x in node.get("enumDeprecated") or ()),
+            deprecated=bool(node.get("deprecated")),
+            read_only=bool(node.get("readOnly")),
+            properties=tuple(
+                (name, self.schema(props[name], f"{path}.properties.{name}"))
+                for name in sorted(props)
+            ),
+            items=self.schema(node["items"], f"{path}.items") if "items" in node else None,
+            additional=(
+                self.schema(node["additionalProperties"], f"{path}.additionalProperties")
+                if isinstance(node.get("additionalProperties"), dict)
+                else None
+            ),
+        )
+
+    def parameter(self, name: str, node: dict, path: str) -> RawParameter:
+        type_ = node.get("type", "string")
+        if type_ not in KNOWN_TYPES:
+            raise DiscoveryError(f"{path}: unknown type {type_!r}")
+        location = node.get("location")
+        if location not in ("path", "query"):
+            raise DiscoveryError(f"{path}: unsupported parameter location {location!r}")
+        return RawParameter(
+            name=name,
+            path=path,
+            type=type_,
+            format=node.get("format"),
+            location=location,
+            required=bool(node.get("required")),
+            repeated=bool(node.get("repeated")),
+            pattern=node.get("pattern"),
+            description=node.get("description") or "",
+            enum=tuple(node.get("enum") or ()),
+            deprecated=bool(node.get("deprecated")),
+            default=node.get("default"),
+        )
+
+    def method(self, name: str, node: dict, path: str) -> RawMethod:
+        params = node.get("parameters") or {}
+        order = tuple(node.get("parameterOrder") or ())
+        for p in order:
+            if p not in params:
+                raise DiscoveryError(f"{path}.parameterOrder: {p!r} is not a parameter")
+        media = None
+        if node.get("supportsMediaUpload") and node.get("mediaUpload"):
+            mu = node["mediaUpload"]
+            protocols = mu.get("protocols") or {}
+            media = RawMediaUpload(
+                accept=tuple(mu.get("accept") or ()),
+                max_size=int(mu["maxSize"]) if mu.get("maxSize") else None,
+                simple_path=(protocols.get("simple") or {}).get("path"),
+                resumable_path=(protocols.get("resumable") or {}).get("path"),
+            )
+        for key in ("request", "response"):
+            ref = (node.get(key) or {}).get("$ref")
+            if ref is not None and ref not in self.schema_ids:
+                self.warnings.append(f"{path}.{key}: $ref {ref!r} names no schema")
+        for required in ("id", "httpMethod", "path"):
+            if required not in node:
+                raise DiscoveryError(f"{path}: missing {required!r}")
+        return RawMethod(
+            name=name,
+            path=path,
+            id=node["id"],
+            http_method=node["httpMethod"].upper(),
+            url_path=node["path"],
+            flat_path=node.get("flatPath"),
+            description=node.get("description") or "",
+            parameters=tuple(
+                self.parameter(p, params[p], f"{path}.parameters.{p}") for p in sorted(params)
+            ),
+            parameter_order=order,
+            request=(node.get("request") or {}).get("$ref"),
+            response=(node.get("response") or {}).get("$ref"),
+            deprecated=bool(node.get("deprecated")),
+            media_upload=media,
+            supports_media_download=bool(node.get("supportsMediaDownload")),
+        )
+
+    def resource(self, name: str, node: dict, path: str) -> RawResource:
+        methods = node.get("methods") or {}
+        children = node.get("resources") or {}
+        return RawResource(
+            name=name,
+            path=path,
+            methods=tuple(
+                self.method(m, methods[m], f"{path}.methods.{m}") for m in sorted(methods)
+            ),
+            resources=tuple(
+                self.resource(r, children[r], f"{path}.resources.{r}") for r in sorted(children)
+            ),
+        )
+
+
+def parse_document(data: bytes, source_name: str) -> RawDocument:
+    """Parse the exact bytes of a Discovery document."""
+    try:
+        doc = json.loads(data)
+    except ValueError as exc:
+        raise DiscoveryError(f"{source_name}: not JSON: {exc}") from None
+    if not isinstance(doc, dict) or doc.get("kind") != "discovery#restDescription":
+        raise DiscoveryError(f"{source_name}: not a Discovery REST description")
+    for key in ("name", "version", "revision", "rootUrl"):
+        if key not in doc:
+            raise DiscoveryError(f"{source_name}: missing top-level {key!r}")
+    loader = _Loader(doc)
+    schemas = doc.get("schemas") or {}
+    raw_schemas = tuple(
+        (sid, loader.schema(schemas[sid], f"schemas.{sid}")) for sid in sorted(schemas)
+    )
+    resources = doc.get("resources") or {}
+    raw_resources = tuple(
+        loader.resource(r, resources[r], f"resources.{r}") for r in sorted(resources)
+    )
+    return RawDocument(
+        name=doc["name"],
+        version=doc["version"],
+        revision=str(doc["revision"]),
+        title=doc.get("title") or doc["name"],
+        description=doc.get("description") or "",
+        root_url=doc["rootUrl"],
+        service_path=doc.get("servicePath") or "",
+        schemas=raw_schemas,
+        resources=raw_resources,
+        sha256=hashlib.sha256(data).hexdigest(),
+        source_name=source_name,
+        warnings=tuple(loader.warnings),
+    )
+
+
+def load_document(path: Path) -> RawDocument:
+    return parse_document(path.read_bytes(), path.name)

@@ -1,0 +1,93 @@
+"""Render the IR of one API version into ``{relative path: text}``; no disk access.
+
+The Jinja environment, its filters and the template-to-path mapping live here. Filters
+are pure and few; document text is untrusted input and reaches code only through them.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import jinja2
+
+from . import ir
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+#: template -> output file name inside the version package.
+OUTPUTS = {
+    "package_init.py.j2": "__init__.py",
+    "types.py.j2": "types.py",
+    "enums.py.j2": "enums.py",
+    "resources.py.j2": "resources.py",
+    "client.py.j2": "client.py",
+}
+
+DOC_WIDTH = 88
+
+
+def docstring(text: str, indent: int = 4) -> str:
+    """A triple-quoted docstring literal for untrusted ``text``.
+
+    Backslashes and triple quotes are escaped so no text can end the literal early or
+    form escape sequences; long lines are wrapped (markdown lists and code keep their
+    own line breaks, since only lines over the width are wrapped).
+    """
+    text = (text or "").strip().replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    lines: list[str] = []
+    for line in text.split("\n"):
+        line = line.rstrip()
+        if len(line) <= DOC_WIDTH:
+            lines.append(line)
+            continue
+        lead = line[: len(line) - len(line.lstrip())]
+        lines += textwrap.wrap(
+            line,
+            DOC_WIDTH,
+            subsequent_indent=lead,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+    pad = " " * indent
+    body = "\n".join((pad + ln) if ln else "" for ln in lines).lstrip()
+    if body.endswith('"'):
+        body = body[:-1] + '\\"'
+    if "\n" in body:
+        return f'"""{body}\n{pad}"""'
+    return f'"""{body}"""'
+
+
+def pyrepr(value: object) -> str:
+    """A Python literal for a string, number, bool, None or tuple thereof."""
+    if isinstance(value, (str, int, float, bool, type(None))):
+        return repr(value)
+    if isinstance(value, tuple):
+        return "(" + "".join(pyrepr(v) + ", " for v in value) + ")"
+    raise TypeError(f"pyrepr: unsupported {type(value).__name__}")
+
+
+FILTERS = {"docstring": docstring, "pyrepr": pyrepr}
+
+
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    env.filters.update(FILTERS)
+    return env
+
+
+def render_version(version: ir.Version) -> dict[str, str]:
+    """Every file of one version package, keyed by path relative to the package dir."""
+    env = environment()
+    return {
+        out: env.get_template(template).render(version=version)
+        for template, out in sorted(OUTPUTS.items())
+    }

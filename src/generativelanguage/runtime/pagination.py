@@ -1,0 +1,78 @@
+"""Pagers over list methods (AIP-158: ``pageToken`` in, ``nextPageToken`` out).
+
+The first page is fetched by the call that creates the pager; later pages are fetched
+lazily while iterating. Iterating a pager yields the items of every page; ``.pages``
+yields the typed page responses themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any, Awaitable, Generic, TypeVar
+
+P = TypeVar("P")
+
+
+def next_token(page: Any) -> str | None:
+    """The token of the page after ``page``, or None on the last page."""
+    token = getattr(page, "next_page_token", None)
+    return token or None
+
+
+class Pager(Generic[P]):
+    """Items across pages of a list method; ``.first_page`` is fetched already."""
+
+    def __init__(self, first: P, items_field: str, fetch: Callable[[str], P]) -> None:
+        self.first_page = first
+        self._items_field = items_field
+        self._fetch = fetch
+
+    @property
+    def pages(self) -> Iterator[P]:
+        page = self.first_page
+        while True:
+            yield page
+            token = next_token(page)
+            if token is None:
+                return
+            page = self._fetch(token)
+
+    def __iter__(self) -> Iterator[Any]:
+        for page in self.pages:
+            yield from getattr(page, self._items_field, None) or ()
+
+    def __getattr__(self, name: str) -> Any:
+        # Fields of the first page (e.g. ``next_page_token``) read through the pager.
+        return getattr(self.first_page, name)
+
+
+class AsyncPager(Generic[P]):
+    """``async for`` over items across pages; ``.first_page`` is fetched already."""
+
+    def __init__(
+        self, first: P, items_field: str, fetch: Callable[[str], Awaitable[P]]
+    ) -> None:
+        self.first_page = first
+        self._items_field = items_field
+        self._fetch = fetch
+
+    @property
+    def pages(self) -> AsyncIterator[P]:
+        return self._pages()
+
+    async def _pages(self) -> AsyncIterator[P]:
+        page = self.first_page
+        while True:
+            yield page
+            token = next_token(page)
+            if token is None:
+                return
+            page = await self._fetch(token)
+
+    async def __aiter__(self) -> AsyncIterator[Any]:
+        async for page in self._pages():
+            for item in getattr(page, self._items_field, None) or ():
+                yield item
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.first_page, name)
