@@ -19,7 +19,14 @@ import textwrap
 from . import ir
 from . import types as type_table
 from .load import RawDocument, RawMethod, RawParameter, RawResource, RawSchema
-from .naming import NamePool, constant_case, pascal_case, safe_identifier, snake_case
+from .naming import (
+    NamePool,
+    constant_case,
+    pascal_case,
+    safe_attribute,
+    safe_identifier,
+    snake_case,
+)
 from .overrides import METHOD_OVERRIDES
 
 _PLACEHOLDER = re.compile(r"\{(\+?)([^}]+)\}")
@@ -180,7 +187,7 @@ class _Builder:
         if raw.media_upload is not None:
             mu = raw.media_upload
             media = ir.MediaUpload(mu.simple_path, mu.resumable_path, mu.max_size, mu.accept)
-        py_name = safe_identifier(snake_case(raw.name))
+        py_name = safe_attribute(snake_case(raw.name))
         return ir.Method(
             id=raw.id,
             wire_name=raw.name,
@@ -256,7 +263,7 @@ class _Builder:
         self, raw: RawResource, chain: tuple[str, ...], spec_pool: NamePool, out: list
     ) -> ir.Resource:
         chain = (*chain, raw.name)
-        pool = NamePool(set(type_table_reserved()))
+        pool = NamePool({"_t"})
         children = tuple(self.resource(c, chain, spec_pool, out) for c in raw.resources)
         children = tuple(
             ir.Resource(
@@ -281,7 +288,7 @@ class _Builder:
         class_name = "".join(pascal_case(c) for c in chain) + "Resource"
         res = ir.Resource(
             wire_name=raw.name,
-            attr_name=safe_identifier(snake_case(raw.name)),
+            attr_name=safe_attribute(snake_case(raw.name)),
             class_name=class_name,
             async_class_name="Async" + class_name,
             discovery_path=raw.path,
@@ -297,7 +304,8 @@ class _Builder:
                 raise ValueError(f"schemas.{sid}: top-level {node.type!r} schema is unsupported")
             self.struct(sid, node)
         spec_pool = NamePool()
-        client_pool = NamePool(set(type_table_reserved()))
+        # Client attributes share the namespace of the client base class's own names.
+        client_pool = NamePool({"close", "base_url", "ROOT_URL", "API_VERSION"})
         all_resources: list[ir.Resource] = []
         top = []
         for r in self.doc.resources:

@@ -28,8 +28,6 @@ RESERVED = frozenset(
         "list",
         "dict",
         "object",
-        "type",
-        "any",
         "Any",
         "datetime",
         "msgspec",
@@ -69,11 +67,18 @@ def constant_case(value: str) -> str:
     return "V_" + s if s[0].isdigit() else s
 
 
-def safe_identifier(name: str) -> str:
+def safe_identifier(name: str, reserved: frozenset[str] = RESERVED) -> str:
     """Append ``_`` to keywords and to names the generated scope reserves."""
-    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in RESERVED:
+    if keyword.iskeyword(name) or name in reserved:
         return name + "_"
     return name
+
+
+def safe_attribute(name: str) -> str:
+    """A method or resource attribute name: only keywords need escaping there, since
+    attribute names live in the instance namespace, not in the scope annotations use
+    (``client.models.list`` stays ``list``)."""
+    return safe_identifier(name, frozenset({"_t"}))
 
 
 def is_builtin(name: str) -> bool:

@@ -266,7 +266,7 @@ class ModelsResource:
         """
         return self._t.call(_MODELS_GET, (name,), None, None, options)
 
-    def list_(
+    def list(
         self,
         *,
         page_size: int | None = None,
@@ -447,7 +447,7 @@ class AsyncModelsResource:
         """
         return await self._t.call(_MODELS_GET, (name,), None, None, options)
 
-    async def list_(
+    async def list(
         self,
         *,
         page_size: int | None = None,
@@ -533,7 +533,7 @@ class OperationsResource:
         """
         return self._t.call(_OPERATIONS_DELETE, (name,), None, None, options)
 
-    def list_(
+    def list(
         self,
         name: str,
         *,
@@ -594,7 +594,7 @@ class AsyncOperationsResource:
         """
         return await self._t.call(_OPERATIONS_DELETE, (name,), None, None, options)
 
-    async def list_(
+    async def list(
         self,
         name: str,
         *,
@@ -681,7 +681,7 @@ class TunedModelsOperationsResource:
         """
         return self._t.call(_TUNED_MODELS_OPERATIONS_GET, (name,), None, None, options)
 
-    def list_(
+    def list(
         self,
         name: str,
         *,
@@ -768,7 +768,7 @@ class AsyncTunedModelsOperationsResource:
         """
         return await self._t.call(_TUNED_MODELS_OPERATIONS_GET, (name,), None, None, options)
 
-    async def list_(
+    async def list(
         self,
         name: str,
         *,

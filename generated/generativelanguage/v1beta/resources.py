@@ -1009,7 +1009,7 @@ class BatchesResource:
         """
         return self._t.call(_BATCHES_GET, (name,), None, None, options)
 
-    def list_(
+    def list(
         self,
         name: str,
         *,
@@ -1181,7 +1181,7 @@ class AsyncBatchesResource:
         """
         return await self._t.call(_BATCHES_GET, (name,), None, None, options)
 
-    async def list_(
+    async def list(
         self,
         name: str,
         *,
@@ -1348,7 +1348,7 @@ class CachedContentsResource:
         """
         return self._t.call(_CACHED_CONTENTS_GET, (name,), None, None, options)
 
-    def list_(
+    def list(
         self,
         *,
         page_size: int | None = None,
@@ -1473,7 +1473,7 @@ class AsyncCachedContentsResource:
         """
         return await self._t.call(_CACHED_CONTENTS_GET, (name,), None, None, options)
 
-    async def list_(
+    async def list(
         self,
         *,
         page_size: int | None = None,
@@ -1655,7 +1655,7 @@ class CorporaPermissionsResource:
         """
         return self._t.call(_CORPORA_PERMISSIONS_GET, (name,), None, None, options)
 
-    def list_(
+    def list(
         self,
         parent: str,
         *,
@@ -1797,7 +1797,7 @@ class AsyncCorporaPermissionsResource:
         """
         return await self._t.call(_CORPORA_PERMISSIONS_GET, (name,), None, None, options)
 
-    async def list_(
+    async def list(
         self,
         parent: str,
         *,
@@ -1954,7 +1954,7 @@ class CorporaResource:
         """
         return self._t.call(_CORPORA_GET, (name,), None, None, options)
 
-    def list_(
+    def list(
         self,
         *,
         page_size: int | None = None,
@@ -2072,7 +2072,7 @@ class AsyncCorporaResource:
         """
         return await self._t.call(_CORPORA_GET, (name,), None, None, options)
 
-    async def list_(
+    async def list(
         self,
         *,
         page_size: int | None = None,
@@ -2294,7 +2294,7 @@ class EnvironmentsResource:
         """
         return self._t.call(_ENVIRONMENTS_GET, (id,), None, None, options)
 
-    def list_(
+    def list(
         self,
         *,
         page_size: int | None = None,
@@ -2382,7 +2382,7 @@ class AsyncEnvironmentsResource:
         """
         return await self._t.call(_ENVIRONMENTS_GET, (id,), None, None, options)
 
-    async def list_(
+    async def list(
         self,
         *,
         page_size: int | None = None,
@@ -2466,7 +2466,7 @@ class FileSearchStoresDocumentsResource:
         """
         return self._t.call(_FILE_SEARCH_STORES_DOCUMENTS_GET, (name,), None, None, options)
 
-    def list_(
+    def list(
         self,
         parent: str,
         *,
@@ -2560,7 +2560,7 @@ class AsyncFileSearchStoresDocumentsResource:
         """
         return await self._t.call(_FILE_SEARCH_STORES_DOCUMENTS_GET, (name,), None, None, options)
 
-    async def list_(
+    async def list(
         self,
         parent: str,
         *,
@@ -2837,7 +2837,7 @@ class FileSearchStoresResource:
             _FILE_SEARCH_STORES_IMPORT_FILE, (file_search_store_name,), body, None, options
         )
 
-    def list_(
+    def list(
         self,
         *,
         page_size: int | None = None,
@@ -2980,7 +2980,7 @@ class AsyncFileSearchStoresResource:
             _FILE_SEARCH_STORES_IMPORT_FILE, (file_search_store_name,), body, None, options
         )
 
-    async def list_(
+    async def list(
         self,
         *,
         page_size: int | None = None,
@@ -3056,7 +3056,7 @@ class FilesResource:
         """
         return self._t.call(_FILES_GET, (name,), None, None, options)
 
-    def list_(
+    def list(
         self,
         *,
         page_size: int | None = None,
@@ -3147,7 +3147,7 @@ class AsyncFilesResource:
         """
         return await self._t.call(_FILES_GET, (name,), None, None, options)
 
-    async def list_(
+    async def list(
         self,
         *,
         page_size: int | None = None,
@@ -3262,7 +3262,7 @@ class GeneratedFilesResource:
         self._t = transport
         self.operations = GeneratedFilesOperationsResource(transport)
 
-    def list_(
+    def list(
         self,
         *,
         page_size: int | None = None,
@@ -3307,7 +3307,7 @@ class AsyncGeneratedFilesResource:
         self._t = transport
         self.operations = AsyncGeneratedFilesOperationsResource(transport)
 
-    async def list_(
+    async def list(
         self,
         *,
         page_size: int | None = None,
@@ -3475,7 +3475,7 @@ class ModelsOperationsResource:
         """
         return self._t.call(_MODELS_OPERATIONS_GET, (name,), None, None, options)
 
-    def list_(
+    def list(
         self,
         name: str,
         *,
@@ -3545,7 +3545,7 @@ class AsyncModelsOperationsResource:
         """
         return await self._t.call(_MODELS_OPERATIONS_GET, (name,), None, None, options)
 
-    async def list_(
+    async def list(
         self,
         name: str,
         *,
@@ -3957,7 +3957,7 @@ class ModelsResource:
         """
         return self._t.call(_MODELS_GET, (name,), None, None, options)
 
-    def list_(
+    def list(
         self,
         *,
         page_size: int | None = None,
@@ -4431,7 +4431,7 @@ class AsyncModelsResource:
         """
         return await self._t.call(_MODELS_GET, (name,), None, None, options)
 
-    async def list_(
+    async def list(
         self,
         *,
         page_size: int | None = None,
@@ -4563,7 +4563,7 @@ class TunedModelsOperationsResource:
         """
         return self._t.call(_TUNED_MODELS_OPERATIONS_GET, (name,), None, None, options)
 
-    def list_(
+    def list(
         self,
         name: str,
         *,
@@ -4634,7 +4634,7 @@ class AsyncTunedModelsOperationsResource:
         """
         return await self._t.call(_TUNED_MODELS_OPERATIONS_GET, (name,), None, None, options)
 
-    async def list_(
+    async def list(
         self,
         name: str,
         *,
@@ -4745,7 +4745,7 @@ class TunedModelsPermissionsResource:
         """
         return self._t.call(_TUNED_MODELS_PERMISSIONS_GET, (name,), None, None, options)
 
-    def list_(
+    def list(
         self,
         parent: str,
         *,
@@ -4887,7 +4887,7 @@ class AsyncTunedModelsPermissionsResource:
         """
         return await self._t.call(_TUNED_MODELS_PERMISSIONS_GET, (name,), None, None, options)
 
-    async def list_(
+    async def list(
         self,
         parent: str,
         *,
@@ -5155,7 +5155,7 @@ class TunedModelsResource:
         """
         return self._t.call(_TUNED_MODELS_GET, (name,), None, None, options)
 
-    def list_(
+    def list(
         self,
         *,
         filter: str | None = None,
@@ -5485,7 +5485,7 @@ class AsyncTunedModelsResource:
         """
         return await self._t.call(_TUNED_MODELS_GET, (name,), None, None, options)
 
-    async def list_(
+    async def list(
         self,
         *,
         filter: str | None = None,

@@ -3983,7 +3983,7 @@ class Schema(Struct, kw_only=True):
     title: str | None = None
     """Optional. The title of the schema."""
 
-    type_: str | None = msgspec.field(default=None, name="type")
+    type: str | None = None
     """Required. Data type.
 
     One of: `TYPE_UNSPECIFIED`, `STRING`, `NUMBER`, `INTEGER`, `BOOLEAN`, `ARRAY`, `OBJECT`,
@@ -4097,7 +4097,7 @@ class Source(Struct, kw_only=True):
     target: str | None = None
     """Where the source should appear in the environment."""
 
-    type_: str | None = msgspec.field(default=None, name="type")
+    type: str | None = None
     """One of: `TYPE_UNSPECIFIED`, `GCS`, `INLINE`, `REPOSITORY`."""
 
 

@@ -1,0 +1,17 @@
+import pytest
+
+from tests.support.server import LocalServer
+
+
+@pytest.fixture(scope="session")
+def local_server():
+    server = LocalServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def server(local_server):
+    local_server.reset()
+    yield local_server
+    local_server.reset()

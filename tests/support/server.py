@@ -1,0 +1,115 @@
+"""A real HTTP server on 127.0.0.1 for tests: each test scripts its answers.
+
+``LocalServer`` runs a stdlib ``ThreadingHTTPServer`` (HTTP/1.1, keep-alive) in a
+thread. A test installs ``server.handler``: a function from the ``Recorded`` request to
+a ``Reply`` (status, headers, body bytes, or an iterable of chunks sent with chunked
+transfer encoding, optionally cut short to simulate a dropped connection).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlsplit
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str  # raw path as sent, percent-encoding intact, without the query
+    query: list[tuple[str, str]]
+    headers: dict[str, str]  # lower-cased names
+    body: bytes
+    raw_target: str
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: bytes = b"{}"
+    headers: dict[str, str] = field(default_factory=lambda: {"content-type": "application/json"})
+    chunks: Iterable[bytes] | None = None  # sent chunked when given
+    cut: bool = False  # drop the connection after the chunks, without the final chunk
+    delay: float = 0.0
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Server
+
+    def log_message(self, *args: object) -> None:  # keep test output clean
+        pass
+
+    def _serve(self) -> None:
+        length = int(self.headers.get("content-length") or 0)
+        body = self.rfile.read(length) if length else b""
+        parts = urlsplit(self.path)
+        rec = Recorded(
+            method=self.command,
+            path=parts.path,
+            query=parse_qsl(parts.query, keep_blank_values=True),
+            headers={k.lower(): v for k, v in self.headers.items()},
+            body=body,
+            raw_target=self.path,
+        )
+        self.server.owner.requests.append(rec)
+        try:
+            reply = self.server.owner.handler(rec)
+        except Exception as exc:  # a failing handler answers 599 so tests see why
+            reply = Reply(599, f"test handler failed: {exc!r}".encode())
+        if reply.delay:
+            time.sleep(reply.delay)
+        self.send_response(reply.status)
+        for k, v in reply.headers.items():
+            self.send_header(k, v)
+        if reply.chunks is None:
+            self.send_header("content-length", str(len(reply.body)))
+            self.end_headers()
+            self.wfile.write(reply.body)
+            return
+        self.send_header("transfer-encoding", "chunked")
+        self.end_headers()
+        for chunk in reply.chunks:
+            if chunk:
+                self.wfile.write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+                self.wfile.flush()
+        if reply.cut:
+            self.close_connection = True
+            return
+        self.wfile.write(b"0\r\n\r\n")
+
+    do_GET = do_POST = do_PATCH = do_DELETE = do_PUT = _serve
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    owner: LocalServer
+
+
+class LocalServer:
+    def __init__(self) -> None:
+        self.requests: list[Recorded] = []
+        self.handler: Callable[[Recorded], Reply] = lambda rec: Reply()
+        self._httpd = _Server(("127.0.0.1", 0), _Handler)
+        self._httpd.owner = self
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host}:{port}/"
+
+    def start(self) -> LocalServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+    def reset(self) -> None:
+        self.requests.clear()
+        self.handler = lambda rec: Reply()
