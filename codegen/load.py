@@ -14,7 +14,9 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-KNOWN_TYPES = frozenset({"string", "integer", "number", "boolean", "object", "array", "any", "null"})
+KNOWN_TYPES = frozenset(
+    {"string", "integer", "number", "boolean", "object", "array", "any", "null"}
+)
 
 
 class DiscoveryError(ValueError):
@@ -229,6 +231,29 @@ class _Loader:
         )
 
 
+def apply_schema_patches(schemas: dict, warnings: list[str]) -> dict:
+    """``schemas`` with the properties of ``overrides.SCHEMA_PATCHES`` added where missing."""
+    from .overrides import SCHEMA_PATCHES
+
+    patched = dict(schemas)
+    for sid, (props, _reason) in sorted(SCHEMA_PATCHES.items()):
+        schema = patched.get(sid)
+        if not isinstance(schema, dict):
+            continue
+        existing = schema.get("properties") or {}
+        missing = {k: v for k, v in props.items() if k not in existing}
+        refs = [v.get("$ref") for v in missing.values() if v.get("$ref")]
+        if not missing or any(r not in schemas for r in refs):
+            continue
+        patched[sid] = {**schema, "properties": {**existing, **missing}}
+        for name in sorted(missing):
+            warnings.append(
+                f"schemas.{sid}.properties.{name}: added by codegen/overrides.py "
+                "(accepted by the service, missing from the document)"
+            )
+    return patched
+
+
 def parse_document(data: bytes, source_name: str) -> RawDocument:
     """Parse the exact bytes of a Discovery document."""
     try:
@@ -241,7 +266,7 @@ def parse_document(data: bytes, source_name: str) -> RawDocument:
         if key not in doc:
             raise DiscoveryError(f"{source_name}: missing top-level {key!r}")
     loader = _Loader(doc)
-    schemas = doc.get("schemas") or {}
+    schemas = apply_schema_patches(doc.get("schemas") or {}, loader.warnings)
     raw_schemas = tuple(
         (sid, loader.schema(schemas[sid], f"schemas.{sid}")) for sid in sorted(schemas)
     )

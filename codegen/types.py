@@ -81,9 +81,11 @@ FREE_OBJECT = TypeRow(
     needs="from typing import Any",
 )
 ENUM = TypeRow(
-    "str",
-    "Enums stay `str` so a value added by the server later still decodes; the allowed "
-    "values are listed in the field docstring and exposed as constants in `enums`.",
+    "str | int",
+    "Enum names are strings, kept as `str` (not Literal or Enum) so a value the server "
+    "adds later still decodes; the allowed values are listed in the field docstring and "
+    "exposed as constants in `enums`. proto3 JSON also accepts and may produce the enum "
+    'number (recorded real traffic has `"finishReason": 1`), hence `| int`.',
 )
 OPEN = TypeRow(
     "Any",

@@ -33,15 +33,10 @@ def _plan(version: str, chain: tuple[str, ...], name: str):
         method = method[part]["resources"]
     method = method[chain[-1]]["methods"][name]
     params = method.get("parameters") or {}
-    path_args = [
-        d.sample_path_value(params[p], p)
-        for p in method.get("parameterOrder", [])
-        if params[p]["location"] == "path"
-    ]
+    path_names = [p for p in method.get("parameterOrder", []) if params[p]["location"] == "path"]
+    path_args = [d.sample_path_value(params[p], p) for p in path_names]
     path = method["path"]
-    for p, value in zip(
-        [p for p in method.get("parameterOrder", []) if params[p]["location"] == "path"], path_args
-    ):
+    for p, value in zip(path_names, path_args, strict=True):
         path = path.replace("{+" + p + "}", value).replace("{" + p + "}", value)
     query = {}
     kwargs = {}

@@ -65,7 +65,7 @@ class Candidate(Struct, kw_only=True):
     content: Content | None = None
     """Output only. Generated content returned from the model."""
 
-    finish_reason: str | None = msgspec.field(default=None, name="finishReason")
+    finish_reason: str | int | None = msgspec.field(default=None, name="finishReason")
     """Optional. Output only. The reason why the model stopped generating tokens. If empty, the
     model has not stopped generating the tokens.
 
@@ -191,7 +191,7 @@ class EmbedContentRequest(Struct, kw_only=True):
     2024, and the earlier model (`models/embedding-001`) cannot specify this value.
     """
 
-    task_type: str | None = msgspec.field(default=None, name="taskType")
+    task_type: str | int | None = msgspec.field(default=None, name="taskType")
     """Optional. Optional task type for which the embeddings will be used. Can only be set for
     `models/embedding-001`.
 
@@ -448,7 +448,7 @@ class Part(Struct, kw_only=True):
 class PromptFeedback(Struct, kw_only=True):
     """A set of the feedback metadata the prompt specified in `GenerateContentRequest.content`."""
 
-    block_reason: str | None = msgspec.field(default=None, name="blockReason")
+    block_reason: str | int | None = msgspec.field(default=None, name="blockReason")
     """Optional. If set, the prompt was blocked and no candidates are returned. Rephrase your
     prompt.
 
@@ -469,7 +469,7 @@ class SafetyRating(Struct, kw_only=True):
     blocked: bool | None = None
     """Was this content blocked because of this rating?"""
 
-    category: str | None = None
+    category: str | int | None = None
     """Required. The category for this rating.
 
     One of: `HARM_CATEGORY_UNSPECIFIED`, `HARM_CATEGORY_DEROGATORY`,
@@ -479,7 +479,7 @@ class SafetyRating(Struct, kw_only=True):
     `HARM_CATEGORY_DANGEROUS_CONTENT`.
     """
 
-    probability: str | None = None
+    probability: str | int | None = None
     """Required. The probability of harm for this content.
 
     One of: `HARM_PROBABILITY_UNSPECIFIED`, `NEGLIGIBLE`, `LOW`, `MEDIUM`, `HIGH`.
@@ -491,7 +491,7 @@ class SafetySetting(Struct, kw_only=True):
     category changes the allowed proability that content is blocked.
     """
 
-    category: str | None = None
+    category: str | int | None = None
     """Required. The category for this setting.
 
     One of: `HARM_CATEGORY_UNSPECIFIED`, `HARM_CATEGORY_DEROGATORY`,
@@ -501,7 +501,7 @@ class SafetySetting(Struct, kw_only=True):
     `HARM_CATEGORY_DANGEROUS_CONTENT`.
     """
 
-    threshold: str | None = None
+    threshold: str | int | None = None
     """Required. Controls the probability threshold at which harm is blocked.
 
     One of: `HARM_BLOCK_THRESHOLD_UNSPECIFIED`, `BLOCK_LOW_AND_ABOVE`,

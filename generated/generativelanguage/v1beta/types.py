@@ -45,13 +45,13 @@ class AudioResponseFormat(Struct, kw_only=True):
     (MP3, Opus).
     """
 
-    delivery: str | None = None
+    delivery: str | int | None = None
     """Optional. The delivery mode for the audio output.
 
     One of: `DELIVERY_UNSPECIFIED`, `INLINE`, `URI`.
     """
 
-    mime_type: str | None = msgspec.field(default=None, name="mimeType")
+    mime_type: str | int | None = msgspec.field(default=None, name="mimeType")
     """Optional. The MIME type of the audio output.
 
     One of: `MIME_TYPE_UNSPECIFIED`, `AUDIO_MP3`, `AUDIO_OGG_OPUS`, `AUDIO_L16`,
@@ -154,7 +154,7 @@ class AutomaticActivityDetection(Struct, kw_only=True):
     disabled, the client must send activity signals.
     """
 
-    end_of_speech_sensitivity: str | None = msgspec.field(
+    end_of_speech_sensitivity: str | int | None = msgspec.field(
         default=None, name="endOfSpeechSensitivity"
     )
     """Optional. Determines how likely detected speech is ended.
@@ -175,7 +175,7 @@ class AutomaticActivityDetection(Struct, kw_only=True):
     interrupting the user's activity but this will increase the model's latency.
     """
 
-    start_of_speech_sensitivity: str | None = msgspec.field(
+    start_of_speech_sensitivity: str | int | None = msgspec.field(
         default=None, name="startOfSpeechSensitivity"
     )
     """Optional. Determines how likely speech is to be detected.
@@ -470,7 +470,7 @@ class Candidate(Struct, kw_only=True):
     is populated only when `finish_reason` is set.
     """
 
-    finish_reason: str | None = msgspec.field(default=None, name="finishReason")
+    finish_reason: str | int | None = msgspec.field(default=None, name="finishReason")
     """Optional. Output only. The reason why the model stopped generating tokens. If empty, the
     model has not stopped generating tokens.
 
@@ -572,7 +572,7 @@ class CodeExecutionResult(Struct, kw_only=True):
     if the corresponding `ExecutableCode` has an id.
     """
 
-    outcome: str | None = None
+    outcome: str | int | None = None
     """Required. Outcome of the code execution.
 
     One of: `OUTCOME_UNSPECIFIED`, `OUTCOME_OK`, `OUTCOME_FAILED`,
@@ -628,7 +628,7 @@ class CompositeMedia(Struct, kw_only=True):
     path: str | None = None
     """Path to the data, set if reference_type is PATH"""
 
-    reference_type: str | None = msgspec.field(default=None, name="referenceType")
+    reference_type: str | int | None = msgspec.field(default=None, name="referenceType")
     """Describes what the field reference contains.
 
     One of: `PATH`, `BLOB_REF`, `INLINE`, `BIGSTORE_REF`, `COSMO_BINARY_REFERENCE`.
@@ -641,7 +641,7 @@ class CompositeMedia(Struct, kw_only=True):
 class ComputerUse(Struct, kw_only=True):
     """Computer Use tool type."""
 
-    disabled_safety_policies: list[str] | None = msgspec.field(
+    disabled_safety_policies: list[str | int] | None = msgspec.field(
         default=None, name="disabledSafetyPolicies"
     )
     """Optional. Disabled safety policies for computer use.
@@ -656,7 +656,7 @@ class ComputerUse(Struct, kw_only=True):
     )
     """Optional. Whether enable the prompt injection detection check on computer-use request."""
 
-    environment: str | None = None
+    environment: str | int | None = None
     """Required. The environment being operated.
 
     One of: `ENVIRONMENT_UNSPECIFIED`, `ENVIRONMENT_BROWSER`, `ENVIRONMENT_MOBILE`,
@@ -679,7 +679,7 @@ class Condition(Struct, kw_only=True):
     numeric_value: float | None = msgspec.field(default=None, name="numericValue")
     """The numeric value to filter the metadata on."""
 
-    operation: str | None = None
+    operation: str | int | None = None
     """Required. Operator applied to the given key-value pair to trigger the condition.
 
     One of: `OPERATOR_UNSPECIFIED`, `LESS`, `LESS_EQUAL`, `EQUAL`, `GREATER_EQUAL`,
@@ -723,7 +723,7 @@ class ContentFilter(Struct, kw_only=True):
     message: str | None = None
     """A string that describes the filtering behavior in more detail."""
 
-    reason: str | None = None
+    reason: str | int | None = None
     """The reason content was blocked during request processing.
 
     One of: `BLOCKED_REASON_UNSPECIFIED`, `SAFETY`, `OTHER`.
@@ -903,7 +903,7 @@ class CreateEnvironmentRequest(Struct, kw_only=True):
     )
     """Allow only specific domains."""
 
-    network_mode: str | None = msgspec.field(default=None, name="networkMode")
+    network_mode: str | int | None = msgspec.field(default=None, name="networkMode")
     """Network egress mode.
 
     One of: `NETWORK_MODE_UNSPECIFIED`, `DISABLED`.
@@ -1106,7 +1106,7 @@ class Document(Struct, kw_only=True):
     size_bytes: int | None = msgspec.field(default=None, name="sizeBytes")
     """Output only. The size of raw bytes ingested into the Document."""
 
-    state: str | None = None
+    state: str | int | None = None
     """Output only. Current state of the `Document`.
 
     One of: `STATE_UNSPECIFIED`, `STATE_PENDING`, `STATE_ACTIVE`, `STATE_FAILED`.
@@ -1150,7 +1150,7 @@ class DynamicRetrievalConfig(Struct, kw_only=True):
     used.
     """
 
-    mode: str | None = None
+    mode: str | int | None = None
     """The mode of the predictor to be used in dynamic retrieval.
 
     One of: `MODE_UNSPECIFIED`, `MODE_DYNAMIC`.
@@ -1209,7 +1209,7 @@ class EmbedContentBatch(Struct, kw_only=True):
     Default is 0.
     """
 
-    state: str | None = None
+    state: str | int | None = None
     """Output only. The state of the batch.
 
     One of: `BATCH_STATE_UNSPECIFIED`, `BATCH_STATE_PENDING`, `BATCH_STATE_RUNNING`,
@@ -1279,7 +1279,7 @@ class EmbedContentConfig(Struct, kw_only=True):
     output embedding are truncated from the end.
     """
 
-    task_type: str | None = msgspec.field(default=None, name="taskType")
+    task_type: str | int | None = msgspec.field(default=None, name="taskType")
     """Optional. The task type of the embedding.
 
     One of: `TASK_TYPE_UNSPECIFIED`, `RETRIEVAL_QUERY`, `RETRIEVAL_DOCUMENT`,
@@ -1317,7 +1317,7 @@ class EmbedContentRequest(Struct, kw_only=True):
     You cannot set this value if using the earlier model (`models/embedding-001`).
     """
 
-    task_type: str | None = msgspec.field(default=None, name="taskType")
+    task_type: str | int | None = msgspec.field(default=None, name="taskType")
     """Deprecated.
 
     Optional. Deprecated: Please use EmbedContentConfig.task_type instead. Optional task
@@ -1418,7 +1418,7 @@ class Environment(Struct, kw_only=True):
     )
     """Allow only specific domains."""
 
-    network_mode: str | None = msgspec.field(default=None, name="networkMode")
+    network_mode: str | int | None = msgspec.field(default=None, name="networkMode")
     """Network egress mode.
 
     One of: `NETWORK_MODE_UNSPECIFIED`, `DISABLED`.
@@ -1430,7 +1430,7 @@ class Environment(Struct, kw_only=True):
     sources: list[Source] | None = None
     """Sources to be mounted into the environment."""
 
-    status: str | None = None
+    status: str | int | None = None
     """Output only. The status of the environment container.
 
     One of: `STATUS_UNSPECIFIED`, `ACTIVE`, `EXPIRED`.
@@ -1476,7 +1476,7 @@ class ExecutableCode(Struct, kw_only=True):
     `CodeExecutionResult` with the matching `id`.
     """
 
-    language: str | None = None
+    language: str | int | None = None
     """Required. Programming language of the `code`.
 
     One of: `LANGUAGE_UNSPECIFIED`, `PYTHON`.
@@ -1521,13 +1521,13 @@ class File(Struct, kw_only=True):
     size_bytes: int | None = msgspec.field(default=None, name="sizeBytes")
     """Output only. Size of the file in bytes."""
 
-    source: str | None = None
+    source: str | int | None = None
     """Source of the File.
 
     One of: `SOURCE_UNSPECIFIED`, `UPLOADED`, `GENERATED`, `REGISTERED`.
     """
 
-    state: str | None = None
+    state: str | int | None = None
     """Output only. Processing state of the File.
 
     One of: `STATE_UNSPECIFIED`, `PROCESSING`, `ACTIVE`, `FAILED`.
@@ -1652,7 +1652,7 @@ class FunctionCallingConfig(Struct, kw_only=True):
     from only allowed function names.
     """
 
-    mode: str | None = None
+    mode: str | int | None = None
     """Optional. Specifies the mode in which function calling should execute. If unspecified,
     the default value will be set to AUTO.
 
@@ -1667,7 +1667,7 @@ class FunctionDeclaration(Struct, kw_only=True):
     block of code that can be used as a `Tool` by the model and executed by the client.
     """
 
-    behavior: str | None = None
+    behavior: str | int | None = None
     """Optional. Specifies the function Behavior. Currently only supported by the
     BidiGenerateContent method.
 
@@ -1742,7 +1742,7 @@ class FunctionResponse(Struct, kw_only=True):
     https://ai.google.dev/gemini-api/docs/function-calling#multimodal.
     """
 
-    scheduling: str | None = None
+    scheduling: str | int | None = None
     """Optional. Specifies how the response should be scheduled in the conversation. Only
     applicable to NON_BLOCKING function calls, is ignored otherwise. Defaults to WHEN_IDLE.
 
@@ -1783,6 +1783,11 @@ class FunctionResponsePart(Struct, kw_only=True):
     `FunctionResponsePart.data`. A `FunctionResponsePart` must have a fixed IANA MIME type
     identifying the type and subtype of the media if the `inline_data` field is filled with
     raw bytes.
+    """
+
+    file_data: FileData | None = msgspec.field(default=None, name="fileData")
+    """URI based data (added by codegen/overrides.py: the service accepts it, the document
+    omits it).
     """
 
     inline_data: FunctionResponseBlob | None = msgspec.field(default=None, name="inlineData")
@@ -1924,7 +1929,7 @@ class GdataMedia(Struct, kw_only=True):
     path: str | None = None
     """Path to the data, set if reference_type is PATH"""
 
-    reference_type: str | None = msgspec.field(default=None, name="referenceType")
+    reference_type: str | int | None = msgspec.field(default=None, name="referenceType")
     """Describes what the field reference contains.
 
     One of: `PATH`, `BLOB_REF`, `INLINE`, `GET_MEDIA`, `COMPOSITE_MEDIA`, `BIGSTORE_REF`,
@@ -1952,7 +1957,7 @@ class GdataMedia(Struct, kw_only=True):
 class GenerateAnswerRequest(Struct, kw_only=True):
     """Request to generate a grounded answer from the `Model`."""
 
-    answer_style: str | None = msgspec.field(default=None, name="answerStyle")
+    answer_style: str | int | None = msgspec.field(default=None, name="answerStyle")
     """Required. Style in which answers should be returned.
 
     One of: `ANSWER_STYLE_UNSPECIFIED`, `ABSTRACTIVE`, `EXTRACTIVE`, `VERBOSE`.
@@ -2064,7 +2069,7 @@ class GenerateContentBatch(Struct, kw_only=True):
     Default is 0.
     """
 
-    state: str | None = None
+    state: str | int | None = None
     """Output only. The state of the batch.
 
     One of: `BATCH_STATE_UNSPECIFIED`, `BATCH_STATE_PENDING`, `BATCH_STATE_RUNNING`,
@@ -2140,7 +2145,7 @@ class GenerateContentRequest(Struct, kw_only=True):
     incorporate safety considerations in your AI applications.
     """
 
-    service_tier: str | None = msgspec.field(default=None, name="serviceTier")
+    service_tier: str | int | None = msgspec.field(default=None, name="serviceTier")
     """Optional. The service tier of the request.
 
     One of: `unspecified`, `standard`, `flex`, `priority`.
@@ -2351,7 +2356,7 @@ class GeneratedFile(Struct, kw_only=True):
     name: str | None = None
     """Identifier. The name of the generated file. Example: `generatedFiles/abc-123`"""
 
-    state: str | None = None
+    state: str | int | None = None
     """Output only. The state of the GeneratedFile.
 
     One of: `STATE_UNSPECIFIED`, `GENERATING`, `GENERATED`, `FAILED`.
@@ -2429,7 +2434,7 @@ class GenerationConfig(Struct, kw_only=True):
     `Model` returned from the `getModel` function.
     """
 
-    media_resolution: str | None = msgspec.field(default=None, name="mediaResolution")
+    media_resolution: str | int | None = msgspec.field(default=None, name="mediaResolution")
     """Optional. If specified, the media resolution specified will be used.
 
     One of: `MEDIA_RESOLUTION_UNSPECIFIED`, `MEDIA_RESOLUTION_LOW`,
@@ -2468,7 +2473,9 @@ class GenerationConfig(Struct, kw_only=True):
     for a list of all supported text MIME types.
     """
 
-    response_modalities: list[str] | None = msgspec.field(default=None, name="responseModalities")
+    response_modalities: list[str | int] | None = msgspec.field(
+        default=None, name="responseModalities"
+    )
     """Optional. The requested modalities of the response. Represents the set of modalities
     that the model can return, and should be expected in the response. This is an exact
     match to the modalities of the response. A model may have multiple combinations of
@@ -2861,7 +2868,7 @@ class ImageConfig(Struct, kw_only=True):
 class ImageResponseFormat(Struct, kw_only=True):
     """Configuration for image output format."""
 
-    aspect_ratio: str | None = msgspec.field(default=None, name="aspectRatio")
+    aspect_ratio: str | int | None = msgspec.field(default=None, name="aspectRatio")
     """Optional. The aspect ratio for the image output.
 
     One of: `ASPECT_RATIO_UNSPECIFIED`, `ASPECT_RATIO_ONE_BY_ONE`,
@@ -2872,20 +2879,20 @@ class ImageResponseFormat(Struct, kw_only=True):
     `ASPECT_RATIO_EIGHT_BY_ONE`, `ASPECT_RATIO_ONE_BY_FOUR`, `ASPECT_RATIO_FOUR_BY_ONE`.
     """
 
-    delivery: str | None = None
+    delivery: str | int | None = None
     """Optional. The delivery mode for the image output.
 
     One of: `DELIVERY_UNSPECIFIED`, `INLINE`, `URI`.
     """
 
-    image_size: str | None = msgspec.field(default=None, name="imageSize")
+    image_size: str | int | None = msgspec.field(default=None, name="imageSize")
     """Optional. The size of the image output.
 
     One of: `IMAGE_SIZE_UNSPECIFIED`, `IMAGE_SIZE_FIVE_TWELVE`, `IMAGE_SIZE_ONE_K`,
     `IMAGE_SIZE_TWO_K`, `IMAGE_SIZE_FOUR_K`.
     """
 
-    mime_type: str | None = msgspec.field(default=None, name="mimeType")
+    mime_type: str | int | None = msgspec.field(default=None, name="mimeType")
     """Optional. The MIME type of the image output.
 
     One of: `MIME_TYPE_UNSPECIFIED`, `IMAGE_JPEG`.
@@ -3020,7 +3027,7 @@ class InputFeedback(Struct, kw_only=True):
     model-generated response to the question.
     """
 
-    block_reason: str | None = msgspec.field(default=None, name="blockReason")
+    block_reason: str | int | None = msgspec.field(default=None, name="blockReason")
     """Optional. If set, the input was blocked and no candidates are returned. Rephrase the
     input.
 
@@ -3360,7 +3367,7 @@ class MetadataFilter(Struct, kw_only=True):
 class ModalityTokenCount(Struct, kw_only=True):
     """Represents token counting info for a single modality."""
 
-    modality: str | None = None
+    modality: str | int | None = None
     """The modality associated with this token count.
 
     One of: `MODALITY_UNSPECIFIED`, `TEXT`, `IMAGE`, `VIDEO`, `AUDIO`, `DOCUMENT`.
@@ -3448,7 +3455,7 @@ class ModelStatus(Struct, kw_only=True):
     message: str | None = None
     """A message explaining the model status."""
 
-    model_stage: str | None = msgspec.field(default=None, name="modelStage")
+    model_stage: str | int | None = msgspec.field(default=None, name="modelStage")
     """The stage of the underlying model.
 
     One of: `MODEL_STAGE_UNSPECIFIED`, `UNSTABLE_EXPERIMENTAL`, `EXPERIMENTAL`, `PREVIEW`,
@@ -3557,7 +3564,7 @@ class Part(Struct, kw_only=True):
     inline_data: Blob | None = msgspec.field(default=None, name="inlineData")
     """Inline media bytes."""
 
-    media_processing: str | None = msgspec.field(default=None, name="mediaProcessing")
+    media_processing: str | int | None = msgspec.field(default=None, name="mediaProcessing")
     """Optional. How the model processes this part's media for understanding. Only meaningful
     for video parts (`inline_data` or `file_data` with video mime). Non-video parts ignore
     this field.
@@ -3622,7 +3629,7 @@ class Permission(Struct, kw_only=True):
     refers. Field is not set when permission's grantee type is EVERYONE.
     """
 
-    grantee_type: str | None = msgspec.field(default=None, name="granteeType")
+    grantee_type: str | int | None = msgspec.field(default=None, name="granteeType")
     """Optional. Immutable. The type of the grantee.
 
     One of: `GRANTEE_TYPE_UNSPECIFIED`, `USER`, `GROUP`, `EVERYONE`.
@@ -3634,7 +3641,7 @@ class Permission(Struct, kw_only=True):
     corpora/{corpus}/permissions/{permission} Output only.
     """
 
-    role: str | None = None
+    role: str | int | None = None
     """Required. The role granted by this permission.
 
     One of: `ROLE_UNSPECIFIED`, `OWNER`, `WRITER`, `READER`.
@@ -3692,7 +3699,7 @@ class PredictResponse(Struct, kw_only=True):
 class PromptFeedback(Struct, kw_only=True):
     """A set of the feedback metadata the prompt specified in `GenerateContentRequest.content`."""
 
-    block_reason: str | None = msgspec.field(default=None, name="blockReason")
+    block_reason: str | int | None = msgspec.field(default=None, name="blockReason")
     """Optional. If set, the prompt was blocked and no candidates are returned. Rephrase the
     prompt.
 
@@ -3707,7 +3714,7 @@ class PromptFeedback(Struct, kw_only=True):
 class RealtimeInputConfig(Struct, kw_only=True):
     """Configures the realtime input behavior in `BidiGenerateContent`."""
 
-    activity_handling: str | None = msgspec.field(default=None, name="activityHandling")
+    activity_handling: str | int | None = msgspec.field(default=None, name="activityHandling")
     """Optional. Defines what effect activity has.
 
     One of: `ACTIVITY_HANDLING_UNSPECIFIED`, `START_OF_ACTIVITY_INTERRUPTS`,
@@ -3721,7 +3728,7 @@ class RealtimeInputConfig(Struct, kw_only=True):
     voice detection is disabled, the client must send activity signals.
     """
 
-    turn_coverage: str | None = msgspec.field(default=None, name="turnCoverage")
+    turn_coverage: str | int | None = msgspec.field(default=None, name="turnCoverage")
     """Optional. Defines which input is included in the user's turn.
 
     One of: `TURN_COVERAGE_UNSPECIFIED`, `TURN_INCLUDES_ONLY_ACTIVITY`,
@@ -3855,7 +3862,7 @@ class SafetyRating(Struct, kw_only=True):
     blocked: bool | None = None
     """Was this content blocked because of this rating?"""
 
-    category: str | None = None
+    category: str | int | None = None
     """Required. The category for this rating.
 
     One of: `HARM_CATEGORY_UNSPECIFIED`, `HARM_CATEGORY_DEROGATORY`,
@@ -3866,7 +3873,7 @@ class SafetyRating(Struct, kw_only=True):
     `HARM_CATEGORY_JAILBREAK`.
     """
 
-    probability: str | None = None
+    probability: str | int | None = None
     """Required. The probability of harm for this content.
 
     One of: `HARM_PROBABILITY_UNSPECIFIED`, `NEGLIGIBLE`, `LOW`, `MEDIUM`, `HIGH`.
@@ -3878,7 +3885,7 @@ class SafetySetting(Struct, kw_only=True):
     category changes the allowed probability that content is blocked.
     """
 
-    category: str | None = None
+    category: str | int | None = None
     """Required. The category for this setting.
 
     One of: `HARM_CATEGORY_UNSPECIFIED`, `HARM_CATEGORY_DEROGATORY`,
@@ -3889,7 +3896,7 @@ class SafetySetting(Struct, kw_only=True):
     `HARM_CATEGORY_JAILBREAK`.
     """
 
-    threshold: str | None = None
+    threshold: str | int | None = None
     """Required. Controls the probability threshold at which harm is blocked.
 
     One of: `HARM_BLOCK_THRESHOLD_UNSPECIFIED`, `BLOCK_LOW_AND_ABOVE`,
@@ -3983,7 +3990,7 @@ class Schema(Struct, kw_only=True):
     title: str | None = None
     """Optional. The title of the schema."""
 
-    type: str | None = None
+    type: str | int | None = None
     """Required. Data type.
 
     One of: `TYPE_UNSPECIFIED`, `STRING`, `NUMBER`, `INTEGER`, `BOOLEAN`, `ARRAY`, `OBJECT`,
@@ -4097,7 +4104,7 @@ class Source(Struct, kw_only=True):
     target: str | None = None
     """Where the source should appear in the environment."""
 
-    type: str | None = None
+    type: str | int | None = None
     """One of: `TYPE_UNSPECIFIED`, `GCS`, `INLINE`, `REPOSITORY`."""
 
 
@@ -4214,7 +4221,7 @@ class TextPrompt(Struct, kw_only=True):
 class TextResponseFormat(Struct, kw_only=True):
     """Configuration for text output format."""
 
-    mime_type: str | None = msgspec.field(default=None, name="mimeType")
+    mime_type: str | int | None = msgspec.field(default=None, name="mimeType")
     """Optional. The MIME type of the text output.
 
     One of: `MIME_TYPE_UNSPECIFIED`, `APPLICATION_JSON`, `TEXT_PLAIN`.
@@ -4237,7 +4244,7 @@ class ThinkingConfig(Struct, kw_only=True):
     thinking_budget: int | None = msgspec.field(default=None, name="thinkingBudget")
     """The number of thoughts tokens that the model should generate."""
 
-    thinking_level: str | None = msgspec.field(default=None, name="thinkingLevel")
+    thinking_level: str | int | None = msgspec.field(default=None, name="thinkingLevel")
     """Optional. Controls the maximum depth of the model's internal reasoning process before it
     produces a response. The default value is model-dependent. Refer to the [Thinking levels
     guide](https://ai.google.dev/gemini-api/docs/thinking#thinking-levels) for more details.
@@ -4318,7 +4325,7 @@ class ToolCall(Struct, kw_only=True):
     tool_name: str | None = msgspec.field(default=None, name="toolName")
     """Optional. The name of the tool that was called."""
 
-    tool_type: str | None = msgspec.field(default=None, name="toolType")
+    tool_type: str | int | None = msgspec.field(default=None, name="toolType")
     """Required. The type of tool that was called.
 
     One of: `TOOL_TYPE_UNSPECIFIED`, `GOOGLE_SEARCH_WEB`, `GOOGLE_SEARCH_IMAGE`,
@@ -4359,7 +4366,7 @@ class ToolResponse(Struct, kw_only=True):
     response: dict[str, Any] | None = None
     """Optional. The tool response."""
 
-    tool_type: str | None = msgspec.field(default=None, name="toolType")
+    tool_type: str | int | None = msgspec.field(default=None, name="toolType")
     """Required. The type of tool that was called, matching the `tool_type` in the
     corresponding `ToolCall`.
 
@@ -4431,7 +4438,7 @@ class TunedModel(Struct, kw_only=True):
     )
     """Optional. List of project numbers that have read access to the tuned model."""
 
-    state: str | None = None
+    state: str | int | None = None
     """Output only. The state of the tuned model.
 
     One of: `STATE_UNSPECIFIED`, `CREATING`, `ACTIVE`, `FAILED`.
@@ -4579,7 +4586,7 @@ class UrlMetadata(Struct, kw_only=True):
     retrieved_url: str | None = msgspec.field(default=None, name="retrievedUrl")
     """Retrieved url by the tool."""
 
-    url_retrieval_status: str | None = msgspec.field(default=None, name="urlRetrievalStatus")
+    url_retrieval_status: str | int | None = msgspec.field(default=None, name="urlRetrievalStatus")
     """Status of the url retrieval.
 
     One of: `URL_RETRIEVAL_STATUS_UNSPECIFIED`, `URL_RETRIEVAL_STATUS_SUCCESS`,
@@ -4619,7 +4626,7 @@ class UsageMetadata(Struct, kw_only=True):
     )
     """Output only. List of modalities that were processed in the request input."""
 
-    service_tier: str | None = msgspec.field(default=None, name="serviceTier")
+    service_tier: str | int | None = msgspec.field(default=None, name="serviceTier")
     """Output only. Service tier of the request.
 
     One of: `unspecified`, `standard`, `flex`, `priority`.
@@ -4666,7 +4673,7 @@ class V1mainCreateTunedModelMetadata(Struct, kw_only=True):
 class V1mainMediaResolution(Struct, kw_only=True):
     """Media resolution for tokenization."""
 
-    level: str | None = None
+    level: str | int | None = None
     """The tokenization quality used for given media. for Gemini API support .
 
     One of: `MEDIA_RESOLUTION_UNSPECIFIED`, `MEDIA_RESOLUTION_LOW`,

@@ -7,8 +7,8 @@ yields the typed page responses themselves.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
-from typing import Any, Awaitable, Generic, TypeVar
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from typing import Any, Generic, TypeVar
 
 P = TypeVar("P")
 
@@ -49,9 +49,7 @@ class Pager(Generic[P]):
 class AsyncPager(Generic[P]):
     """``async for`` over items across pages; ``.first_page`` is fetched already."""
 
-    def __init__(
-        self, first: P, items_field: str, fetch: Callable[[str], Awaitable[P]]
-    ) -> None:
+    def __init__(self, first: P, items_field: str, fetch: Callable[[str], Awaitable[P]]) -> None:
         self.first_page = first
         self._items_field = items_field
         self._fetch = fetch

@@ -53,14 +53,19 @@ class PathParam:
             path=self.py_name,
         )
 
+    def complete(self, value: object) -> object:
+        """``value`` with the collection prefix added when it was left out."""
+        if self.prefix and isinstance(value, str) and value and "/" not in value:
+            # "gemini-2.5-flash" means "models/gemini-2.5-flash": the pattern allows
+            # exactly one collection, so the short form is unambiguous.
+            return self.prefix + value
+        return value
+
     def encode(self, value: object) -> str:
         """The checked, percent-encoded text to put in the URL for ``value``."""
         if not isinstance(value, str):
             raise self._fail(value, f"is a {type(value).__name__}, not a str")
-        if self.prefix and "/" not in value and value:
-            # "gemini-2.5-flash" means "models/gemini-2.5-flash": the pattern allows
-            # exactly one collection, so the short form is unambiguous.
-            value = self.prefix + value
+        value = self.complete(value)
         if self.pattern:
             regex = self._regex
             if regex is None:

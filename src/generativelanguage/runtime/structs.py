@@ -91,13 +91,11 @@ def _repair_base64(text: str) -> str:
     return base64.b64encode(raw).decode("ascii")
 
 
-def _decode_repairing_base64(type_: type[T], data: bytes | str, first: Exception) -> T:
-    try:
-        obj = msgspec.json.decode(data)
-    except msgspec.DecodeError as exc:
-        raise _decode_error(type_, data, exc) from None
-    exc: Exception = first
-    for _ in range(10_000):
+def _convert_repairing_base64(obj: Any, type_: type[T], exc: msgspec.ValidationError) -> T:
+    """Convert ``obj`` (plain JSON values) into ``type_``, rewriting each base64 value
+    msgspec rejects into the standard padded alphabet. Raises the last error when a
+    value is not base64 in any alphabet."""
+    for _ in range(100_000):
         match = re.search(r"at `(\$[^`]*)`", str(exc))
         if "base64" not in str(exc) or not match:
             break
@@ -110,7 +108,15 @@ def _decode_repairing_base64(type_: type[T], data: bytes | str, first: Exception
             return msgspec.convert(obj, type_, strict=False)
         except msgspec.ValidationError as again:
             exc = again
-    raise _decode_error(type_, data, exc) from None
+    raise exc
+
+
+def _decode_repairing_base64(type_: type[T], data: bytes | str, first: Exception) -> T:
+    try:
+        obj = msgspec.json.decode(data)
+        return _convert_repairing_base64(obj, type_, first)
+    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+        raise _decode_error(type_, data, exc) from None
 
 
 # -- request bodies -------------------------------------------------------------------
@@ -134,8 +140,7 @@ def _shape(tp: Any) -> Any:
         shapes = [_shape(a) for a in typing.get_args(tp) if a is not type(None)]
         return shapes[0] if len(shapes) == 1 else None
     if origin is list:
-        inner = _shape(typing.get_args(tp)[0])
-        return ("list", inner) if inner is not None else None
+        return ("list", _shape(typing.get_args(tp)[0]))
     if origin is dict:
         inner = _shape(typing.get_args(tp)[1])
         return ("map", inner) if inner is not None else None
@@ -156,6 +161,11 @@ def _table(cls: type) -> tuple[dict[str, _Field], tuple[str, ...]]:
             names.append(f.name if f.name == f.encode_name else f"{f.name}/{f.encode_name}")
         table = _tables[cls] = (by_key, tuple(names))
     return table
+
+
+def accepts_key(cls: type, key: str) -> bool:
+    """Whether ``key`` (wire or attribute spelling) names a field of ``cls``."""
+    return key in _table(cls)[0]
 
 
 def _normalize(cls: type, value: Mapping[str, Any], path: str) -> dict[str, Any]:
@@ -185,10 +195,15 @@ def _normalize(cls: type, value: Mapping[str, Any], path: str) -> dict[str, Any]
 def _walk(shape: Any, value: Any, path: str) -> Any:
     if isinstance(shape, tuple):
         kind, inner = shape
-        if kind == "list" and isinstance(value, (list, tuple)):
+        if kind == "list":
+            if not isinstance(value, (list, tuple)):
+                # One element where a list is expected: the service reads a lone value
+                # for a repeated field as a one-element list, so this is lossless.
+                value = [value]
+            if inner is None:
+                return value
             return [
-                _walk(inner, v, f"{path}[{i}]") if v is not None else v
-                for i, v in enumerate(value)
+                _walk(inner, v, f"{path}[{i}]") if v is not None else v for i, v in enumerate(value)
             ]
         if kind == "map" and isinstance(value, Mapping):
             # Map keys are the user's own names: never renamed or checked.
@@ -209,7 +224,13 @@ def to_struct(cls: type[T], body: Any, what: str = "body") -> T:
     if isinstance(body, Mapping):
         normalized = _normalize(cls, body, what)
         try:
-            return msgspec.convert(normalized, cls, strict=False)
+            try:
+                return msgspec.convert(normalized, cls, strict=False)
+            except msgspec.ValidationError as exc:
+                if "base64" not in str(exc):
+                    raise
+                # URL-safe or unpadded base64, which the service accepts too.
+                return _convert_repairing_base64(normalized, cls, exc)
         except msgspec.ValidationError as exc:
             message = str(exc)
             match = re.search(r" - at `\$([^`]*)`$", message)

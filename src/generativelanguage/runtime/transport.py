@@ -17,8 +17,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import structs
-from .errors import APIConnectionError, APIError, APITimeoutError, RequestValidationError
-from .errors import error_from_body
+from .errors import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    RequestValidationError,
+    error_from_body,
+)
 from .options import (
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_READ_TIMEOUT,
@@ -111,6 +116,32 @@ def retry_hint(error: APIError) -> float | None:
     return None
 
 
+def unbind_path_fields(spec: MethodSpec, body: Any, values: Mapping[str, str]) -> Any:
+    """``body`` without top-level keys that repeat a path parameter the request type lacks.
+
+    Per AIP-127 a request field bound to the URL path may also appear in the body; the
+    service accepts ``{"model": "models/x", ...}`` for ``POST .../models/x:batchEmbed
+    Contents`` although the document's request schema has no ``model``. Such a key is
+    dropped only when it says the same as the path, so nothing is lost; a key that
+    disagrees with the path is an error rather than a silent choice of one of them.
+    """
+    if not isinstance(body, Mapping) or spec.request is None:
+        return body
+    extra = [k for k in body if k in values and not structs.accepts_key(spec.request, k)]
+    if not extra:
+        return body
+    by_name = {p.name: p for p in spec.path_params}
+    for key in extra:
+        param = by_name[key]
+        if body[key] != values[key] and param.complete(body[key]) != param.complete(values[key]):
+            raise RequestValidationError(
+                f"body.{key}={body[key]!r} disagrees with the path argument "
+                f"{param.py_name}={values[key]!r}",
+                path=f"body.{key}",
+            )
+    return {k: v for k, v in body.items() if k not in extra}
+
+
 class _Base:
     """State and pure logic shared by the sync and async transports."""
 
@@ -151,9 +182,8 @@ class _Base:
         opts: CallOptions,
     ) -> Any:
         """The ``httpx.Request`` for one call; raises before sending if an argument is bad."""
-        path = spec.template.expand(
-            {p.name: v for p, v in zip(spec.path_params, path_values, strict=True)}
-        )
+        values = {p.name: v for p, v in zip(spec.path_params, path_values, strict=True)}
+        path = spec.template.expand(values)
         params: dict[str, Any] = {}
         if query:
             for name, value in query.items():
@@ -177,7 +207,7 @@ class _Base:
                     f"body: {spec.id} needs a request body ({spec.request.__name__} or a dict)",
                     path="body",
                 )
-            content = structs.encode_body(spec.request, body)
+            content = structs.encode_body(spec.request, unbind_path_fields(spec, body, values))
             headers = {**headers, "content-type": "application/json"}
         if opts.extra_headers:
             headers = {**headers, **opts.extra_headers}
