@@ -19,7 +19,6 @@ __all__ = ["SSEDecoder", "ServerSentEvent", "aiter_events", "iter_events"]
 
 _BOM = b"\xef\xbb\xbf"
 _LF = 0x0A
-_CR = 0x0D
 
 
 class ServerSentEvent:
