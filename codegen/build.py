@@ -44,6 +44,8 @@ class _Builder:
         # Schema ids are claimed first and verbatim: the Struct for schema X is named X.
         self.type_pool = NamePool(set(self.schemas))
         self.enum_pool = NamePool()
+        # Resource classes share resources.py: "fooBar" and "foo.bar" must not collide.
+        self.resource_class_pool = NamePool()
         self.imports: set[str] = set()
 
     # -- types -------------------------------------------------------------------------
@@ -285,7 +287,9 @@ class _Builder:
                 self.warnings.append(f"{m.path}: method renamed to {name} (clash in resource)")
                 method = ir.Method(**{**method.__dict__, "py_name": name})
             methods.append(method)
-        class_name = "".join(pascal_case(c) for c in chain) + "Resource"
+        class_name = self.resource_class_pool.claim(
+            "".join(pascal_case(c) for c in chain) + "Resource"
+        )
         res = ir.Resource(
             wire_name=raw.name,
             attr_name=safe_attribute(snake_case(raw.name)),

@@ -68,7 +68,10 @@ def constant_case(value: str) -> str:
 
 
 def safe_identifier(name: str, reserved: frozenset[str] = RESERVED) -> str:
-    """Append ``_`` to keywords and to names the generated scope reserves."""
+    """Append ``_`` to keywords and to names the generated scope reserves; prefix ``_``
+    to a name that cannot start an identifier (``3dModel`` -> ``_3d_model``)."""
+    if not name.isidentifier():
+        name = "_" + name
     if keyword.iskeyword(name) or name in reserved:
         return name + "_"
     return name
@@ -100,7 +103,7 @@ class NamePool:
         if name not in self._taken:
             self._taken.add(name)
             return name
-        candidates = [f"{name}_{suffix}"] if suffix else []
+        candidates = [f"{name.rstrip('_')}_{suffix}"] if suffix else []
         candidates += [f"{name}_{i}" for i in range(2, 1000)]
         for cand in candidates:
             if cand not in self._taken:

@@ -6,6 +6,8 @@ are pure and few; document text is untrusted input and reaches code only through
 
 from __future__ import annotations
 
+import math
+import re
 import textwrap
 from pathlib import Path
 
@@ -25,6 +27,14 @@ OUTPUTS = {
 }
 
 DOC_WIDTH = 88
+_QUOTE_RUN = re.compile(r'"(?="|\Z)')
+# NUL, other control characters and lone surrogates cannot stand in UTF-8 source.
+_UNSAFE_CHAR = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def docstring(text: str, indent: int = 4) -> str:
@@ -35,7 +45,11 @@ def docstring(text: str, indent: int = 4) -> str:
     own line breaks, since only lines over the width are wrapped).
     """
     text = (text or "").strip().replace("\r\n", "\n").replace("\r", "\n")
-    text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    text = text.replace("\\", "\\\\")
+    # A quote followed by another quote, or ending the text, is escaped: then no run of
+    # unescaped quotes can close the literal, whatever the text holds.
+    text = _QUOTE_RUN.sub('\\\\"', text)
+    text = _UNSAFE_CHAR.sub(_escape_char, text)
     lines: list[str] = []
     for line in text.split("\n"):
         line = line.rstrip()
@@ -52,8 +66,6 @@ def docstring(text: str, indent: int = 4) -> str:
         )
     pad = " " * indent
     body = "\n".join((pad + ln) if ln else "" for ln in lines).lstrip()
-    if body.endswith('"'):
-        body = body[:-1] + '\\"'
     if "\n" in body:
         return f'"""{body}\n{pad}"""'
     return f'"""{body}"""'
@@ -61,6 +73,8 @@ def docstring(text: str, indent: int = 4) -> str:
 
 def pyrepr(value: object) -> str:
     """A Python literal for a string, number, bool, None or tuple thereof."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise TypeError(f"pyrepr: {value!r} has no literal")
     if isinstance(value, (str, int, float, bool, type(None))):
         return repr(value)
     if isinstance(value, tuple):

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import structs
+from .durations import parse_duration
 from .errors import (
     APIConnectionError,
     APIError,
@@ -87,16 +88,6 @@ class MethodSpec:
         return f"MethodSpec({self.id!r}, {self.http_method} {self.template.template})"
 
 
-def parse_duration(text: str) -> float | None:
-    """Seconds in a google.protobuf.Duration JSON string such as ``"13s"`` or ``"0.5s"``."""
-    if isinstance(text, str) and text.endswith("s"):
-        try:
-            return float(text[:-1])
-        except ValueError:
-            return None
-    return None
-
-
 def retry_hint(error: APIError) -> float | None:
     """Seconds the server asked us to wait: ``Retry-After`` (RFC 9110 section 10.2.3),
     else ``google.rpc.RetryInfo.retryDelay`` from the error details."""
@@ -112,7 +103,10 @@ def retry_hint(error: APIError) -> float | None:
             pass
     info = error.detail("RetryInfo")
     if info is not None:
-        return parse_duration(info.get("retryDelay"))
+        try:
+            return parse_duration(info.get("retryDelay")).total_seconds()
+        except ValueError:
+            return None
     return None
 
 

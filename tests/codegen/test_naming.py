@@ -1,0 +1,226 @@
+"""Table-driven tests of codegen.naming: casing, escaping and per-scope name pools."""
+
+from __future__ import annotations
+
+import keyword
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from codegen.naming import (
+    RESERVED,
+    NamePool,
+    constant_case,
+    pascal_case,
+    safe_attribute,
+    safe_identifier,
+    snake_case,
+)
+
+SNAKE_CASES = [
+    # (Discovery name, expected snake_case)
+    ("mimeType", "mime_type"),
+    ("int64Value", "int64_value"),
+    ("$.xgafv", "xgafv"),
+    ("upload_protocol", "upload_protocol"),
+    ("fileSearchStores", "file_search_stores"),
+    ("auth_tokens", "auth_tokens"),
+    ("HTTPOptions", "http_options"),
+    ("URLContext", "url_context"),
+    ("urlContextMetadata", "url_context_metadata"),
+    ("userID", "user_id"),
+    ("camelCaseURL", "camel_case_url"),
+    ("ID", "id"),
+    ("x2Y", "x2_y"),
+    ("modelVersion2", "model_version2"),
+    ("base64", "base64"),
+    ("v1beta", "v1beta"),
+    ("a.b.c", "a_b_c"),
+    ("a__b", "a_b"),
+    ("$ref", "ref"),
+    ("prettyPrint", "pretty_print"),
+    ("streamGenerateContent", "stream_generate_content"),
+    ("tunedModels", "tuned_models"),
+    ("already_snake", "already_snake"),
+    ("", "_"),
+]
+
+PASCAL_CASES = [
+    # (Discovery name, expected PascalCase)
+    ("barBaz", "BarBaz"),
+    ("mimeType", "MimeType"),
+    ("int64Value", "Int64Value"),
+    ("$.xgafv", "Xgafv"),
+    ("upload_protocol", "UploadProtocol"),
+    ("fileSearchStores", "FileSearchStores"),
+    ("auth_tokens", "AuthTokens"),
+    ("HTTPOptions", "HTTPOptions"),
+    ("URLContext", "URLContext"),
+    ("GenerateContentRequest", "GenerateContentRequest"),
+    ("tunedModels", "TunedModels"),
+    ("a.b.c", "ABC"),
+    ("9lives", "_9lives"),
+    ("", "_"),
+]
+
+CONSTANT_CASES = [
+    # (enum value, expected constant name)
+    ("HARM_CATEGORY_HATE_SPEECH", "HARM_CATEGORY_HATE_SPEECH"),
+    ("1", "V_1"),
+    ("2b", "V_2B"),
+    ("a-b", "A_B"),
+    ("mime.type", "MIME_TYPE"),
+    ("image/png", "IMAGE_PNG"),
+    ("lower", "LOWER"),
+    ("__x__", "X"),
+    ("", "EMPTY"),
+]
+
+
+@pytest.mark.parametrize(("name", "expected"), SNAKE_CASES)
+def test_snake_case(name: str, expected: str) -> None:
+    assert snake_case(name) == expected
+
+
+@pytest.mark.parametrize(("name", "expected"), PASCAL_CASES)
+def test_pascal_case(name: str, expected: str) -> None:
+    assert pascal_case(name) == expected
+
+
+@pytest.mark.parametrize(("value", "expected"), CONSTANT_CASES)
+def test_constant_case(value: str, expected: str) -> None:
+    assert constant_case(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        # keywords
+        ("class", "class_"),
+        ("for", "for_"),
+        ("None", "None_"),
+        ("async", "async_"),
+        ("lambda", "lambda_"),
+        # builtins used in annotations
+        ("str", "str_"),
+        ("bytes", "bytes_"),
+        ("dict", "dict_"),
+        # names the generated scope itself uses
+        ("msgspec", "msgspec_"),
+        ("self", "self_"),
+        ("body", "body_"),
+        ("options", "options_"),
+        # ordinary names are left alone
+        ("mime_type", "mime_type"),
+        ("name", "name"),
+        ("classes", "classes"),
+    ],
+)
+def test_safe_identifier(name: str, expected: str) -> None:
+    assert safe_identifier(name) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("list", "list"), ("get", "get"), ("class", "class_"), ("_t", "_t_")],
+)
+def test_safe_attribute_escapes_only_keywords_and_the_transport_slot(
+    name: str, expected: str
+) -> None:
+    assert safe_attribute(name) == expected
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["str", "int", "float", "bool", "bytes", "list", "dict", "object", "msgspec", "self"],
+)
+def test_reserved_guards_names_generated_scopes_use(name: str) -> None:
+    assert name in RESERVED
+
+
+@pytest.mark.parametrize("name", ["body", "options"])
+def test_reserved_guards_runtime_keyword_arguments(name: str) -> None:
+    assert name in RESERVED
+
+
+@pytest.mark.parametrize("name", sorted(RESERVED))
+def test_every_reserved_name_is_escaped(name: str) -> None:
+    assert safe_identifier(name) == name + "_"
+
+
+@pytest.mark.parametrize("name", ["3dModel", "1", "mimeType", "$.xgafv", "class", ""])
+def test_escaped_snake_case_is_a_python_identifier(name: str) -> None:
+    # A Discovery property starting with a digit must still become a valid field name.
+    py = safe_identifier(snake_case(name))
+    assert py.isidentifier(), py
+    assert not keyword.iskeyword(py)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=30))
+def test_escaped_snake_case_is_always_an_identifier(name: str) -> None:
+    py = safe_identifier(snake_case(name))
+    assert py.isidentifier(), (name, py)
+    assert not keyword.iskeyword(py)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=30))
+def test_constant_case_is_always_an_identifier(value: str) -> None:
+    name = constant_case(value)
+    assert name.isidentifier(), (value, name)
+    assert not keyword.iskeyword(name)
+
+
+def test_name_pool_first_claimant_keeps_the_name() -> None:
+    pool = NamePool()
+    assert pool.claim("name") == "name"
+    assert pool.renames == []
+
+
+def test_name_pool_later_claimants_get_numeric_suffixes() -> None:
+    pool = NamePool()
+    assert [pool.claim("name") for _ in range(3)] == ["name", "name_2", "name_3"]
+
+
+def test_name_pool_prefers_the_given_suffix() -> None:
+    pool = NamePool()
+    pool.claim("name")
+    assert pool.claim("name", suffix="query") == "name_query"
+
+
+def test_name_pool_falls_back_to_numbers_when_the_suffix_is_taken() -> None:
+    pool = NamePool({"name", "name_query"})
+    assert pool.claim("name", suffix="query") == "name_2"
+
+
+def test_name_pool_suffix_is_unused_without_a_clash() -> None:
+    assert NamePool().claim("name", suffix="query") == "name"
+
+
+def test_name_pool_respects_names_taken_up_front() -> None:
+    pool = NamePool({"Thing"})
+    assert pool.claim("Thing") == "Thing_2"
+
+
+def test_name_pool_records_each_rename() -> None:
+    pool = NamePool()
+    pool.claim("a")
+    pool.claim("a")
+    pool.claim("a", suffix="query")
+    assert pool.renames == [("a", "a_2"), ("a", "a_query")]
+
+
+def test_name_pool_contains_claimed_names() -> None:
+    pool = NamePool({"taken"})
+    pool.claim("claimed")
+    assert "taken" in pool
+    assert "claimed" in pool
+    assert "free" not in pool
+
+
+def test_name_pools_are_independent() -> None:
+    first, second = NamePool(), NamePool()
+    first.claim("name")
+    assert second.claim("name") == "name"

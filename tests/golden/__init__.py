@@ -1,0 +1,1 @@
+"""Golden tests: tiny Discovery fixtures, their expected generated files, and the updater."""

@@ -1,0 +1,290 @@
+"""Golden tests: each fixture's generated files must match expected/<case>/ byte for byte.
+
+Per case the test compares the file set, then the bytes, then imports the expected
+package from a temporary directory and decodes a sample JSON into one of its types.
+When a change to the output is intended, run `make update-goldens` and review the diff.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import importlib
+import inspect
+import json
+import shutil
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+import generativelanguage
+from codegen.__main__ import generate_document
+from codegen.ir import Version
+from generativelanguage.runtime import structs
+
+from .update import EXPECTED, FIXTURES, cases, expected_files
+
+CASES = cases()
+UPDATE_HINT = "if the change is intended, run `make update-goldens` and review the diff"
+
+
+@functools.cache
+def _generate(case: str) -> tuple[dict[str, str], Version]:
+    data = (FIXTURES / f"{case}.json").read_bytes()
+    return generate_document(data, f"{case}.json", format=True)
+
+
+def generated(case: str) -> dict[str, str]:
+    return _generate(case)[0]
+
+
+def version_of(case: str) -> Version:
+    return _generate(case)[1]
+
+
+# -- file set and bytes ----------------------------------------------------------------
+
+
+def test_there_are_fixtures() -> None:
+    assert len(CASES) >= 9
+
+
+def test_every_expected_folder_has_a_fixture() -> None:
+    folders = sorted(p.name for p in EXPECTED.iterdir() if p.is_dir())
+    assert folders == CASES, f"expected/ and fixtures/ disagree; {UPDATE_HINT}"
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_fixture_uses_its_own_package_version(case: str) -> None:
+    # Distinct versions let every case's package be imported in one process.
+    assert version_of(case).version == f"v1golden_{case}"
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_file_set(case: str) -> None:
+    produced, stored = sorted(generated(case)), sorted(expected_files(case))
+    assert produced == stored, (
+        f"{case}: the generator produces {produced}, expected/{case}/ holds {stored}; "
+        + UPDATE_HINT
+    )
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_bytes(case: str) -> None:
+    produced, stored = generated(case), expected_files(case)
+    differing = sorted(p for p in produced.keys() & stored.keys() if produced[p] != stored[p])
+    if differing:
+        first = differing[0]
+        diff = difflib.unified_diff(
+            stored[first].splitlines(keepends=True),
+            produced[first].splitlines(keepends=True),
+            f"expected/{case}/{first}",
+            f"generated {first}",
+        )
+        excerpt = "".join(list(diff)[:60])
+        pytest.fail(f"{case}: generated output differs in {differing}; {UPDATE_HINT}\n{excerpt}")
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_generation_is_deterministic(case: str) -> None:
+    data = (FIXTURES / f"{case}.json").read_bytes()
+    again, _ = generate_document(data, f"{case}.json", format=True)
+    assert again == generated(case)
+
+
+# -- importing the output --------------------------------------------------------------
+
+
+@pytest.fixture
+def load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable]:
+    """Import a case's expected package from a copy in ``tmp_path``.
+
+    ``generativelanguage`` is a PEP 420 namespace package whose ``__path__`` follows
+    ``sys.path``, so prepending the copy adds it as one more portion next to src/
+    (the runtime) and generated/.
+    """
+    loaded: list[str] = []
+
+    def _load(case: str) -> SimpleNamespace:
+        version = version_of(case).version
+        root = tmp_path / case
+        shutil.copytree(EXPECTED / case, root)
+        monkeypatch.syspath_prepend(str(root))
+        importlib.invalidate_caches()
+        portion = str(root / "generativelanguage")
+        assert portion in list(generativelanguage.__path__)
+        package = f"generativelanguage.{version}"
+        assert package not in sys.modules
+        loaded.append(version)
+        modules = {
+            name: importlib.import_module(f"{package}.{name}")
+            for name in ("types", "enums", "resources", "client")
+        }
+        assert all(Path(m.__file__).is_relative_to(root) for m in modules.values())
+        return SimpleNamespace(package=importlib.import_module(package), **modules)
+
+    yield _load
+    for version in loaded:
+        package = f"generativelanguage.{version}"
+        for name in [n for n in sys.modules if n == package or n.startswith(package + ".")]:
+            del sys.modules[name]
+        if hasattr(generativelanguage, version):
+            delattr(generativelanguage, version)
+
+
+def _decode(tp: type, sample: dict) -> object:
+    return structs.decode(tp, json.dumps(sample).encode())
+
+
+def _wire(value: object) -> dict:
+    return json.loads(structs.encode(value))
+
+
+def check_keyword_field(g: SimpleNamespace, version: Version) -> None:
+    sample = {"class": "c", "for": "7", "str": "s", "title": "t"}
+    thing = _decode(g.types.Thing, sample)
+    assert (thing.class_, thing.for_, thing.str_, thing.title) == ("c", 7, "s", "t")
+    assert _wire(thing) == {"class": "c", "for": 7, "str": "s", "title": "t"}
+
+
+def check_nested_anonymous_object(g: SimpleNamespace, version: Version) -> None:
+    sample = {
+        "innerConfig": {"depth": 2, "leaf": {"value": "v"}},
+        "entries": [{"label": "a", "weight": 0.5}, {"label": "b"}],
+    }
+    outer = _decode(g.types.Outer, sample)
+    assert isinstance(outer.inner_config, g.types.OuterInnerConfig)
+    assert outer.inner_config.leaf == g.types.OuterInnerConfigLeaf(value="v")
+    assert outer.entries == [
+        g.types.OuterEntriesItem(label="a", weight=0.5),
+        g.types.OuterEntriesItem(label="b"),
+    ]
+    assert _wire(outer) == sample
+
+
+def check_paginated_list(g: SimpleNamespace, version: Version) -> None:
+    sample = {"tunedModels": [{"name": "tunedModels/a", "displayName": "A"}], "nextPageToken": "p2"}
+    page = _decode(g.types.ListTunedModelsResponse, sample)
+    assert page.tuned_models == [g.types.TunedModel(name="tunedModels/a", display_name="A")]
+    assert page.next_page_token == "p2"
+    assert g.resources._TUNED_MODELS_LIST.items_field == "tuned_models"
+
+
+def check_long_running_operation(g: SimpleNamespace, version: Version) -> None:
+    sample = {
+        "name": "tunedModels/x/operations/y",
+        "done": True,
+        "response": {"@type": "type.googleapis.com/google.ai.TunedModel", "displayName": "x"},
+        "error": {"code": 3, "message": "bad", "details": [{"@type": "t", "reason": "r"}]},
+    }
+    op = _decode(g.types.Operation, sample)
+    assert op.done is True
+    assert op.response == sample["response"]
+    assert op.error == g.types.Status(
+        code=3, message="bad", details=[{"@type": "t", "reason": "r"}]
+    )
+    assert g.resources._TUNED_MODELS_CREATE.long_running is True
+
+
+def check_sse_stream(g: SimpleNamespace, version: Version) -> None:
+    chunk = _decode(
+        g.types.GenerateContentResponse, {"text": "Hi", "usageMetadata": {"totalTokenCount": 3}}
+    )
+    assert chunk.text == "Hi"
+    assert chunk.usage_metadata == g.types.GenerateContentResponseUsageMetadata(total_token_count=3)
+    assert g.resources._MODELS_STREAM_GENERATE_CONTENT.streaming is True
+    assert g.resources._MODELS_GENERATE_CONTENT.streaming is False
+
+
+def check_media_upload(g: SimpleNamespace, version: Version) -> None:
+    sample = {
+        "file": {
+            "name": "files/abc",
+            "mimeType": "text/plain",
+            "sizeBytes": "2147483648",
+            "createTime": "2025-01-01T00:00:00.123456789Z",
+            "sha256Hash": "3q2+7w==",
+        }
+    }
+    file = _decode(g.types.CreateFileResponse, sample).file
+    assert (file.size_bytes, file.sha256_hash) == (2147483648, b"\xde\xad\xbe\xef")
+    assert file.create_time.tzinfo is not None
+    assert g.resources._MEDIA_UPLOAD.upload == {
+        "simple": "/upload/v1golden/files",
+        "resumable": "/resumable/upload/v1golden/files",
+        "max_size": 2147483648,
+        "accept": ("*/*",),
+    }
+
+
+def check_parameter_clash(g: SimpleNamespace, version: Version) -> None:
+    params = inspect.signature(g.resources.ThingsResource.get).parameters
+    assert list(params)[:3] == ["self", "thing_name", "thing_name_query"]
+    assert _decode(g.types.Thing, {"name": "things/a"}) == g.types.Thing(name="things/a")
+
+
+def check_dangling_ref(g: SimpleNamespace, version: Version) -> None:
+    for value in ("MEDIA_RESOLUTION_HIGH", {"level": 2}, None):
+        config = _decode(g.types.GenerationConfig, {"mediaResolution": value, "temperature": 0.5})
+        assert config.media_resolution == value
+    place = "schemas.GenerationConfig.properties.mediaResolution:"
+    assert any(w.startswith(place) and "MediaResolution" in w for w in version.warnings)
+
+
+def check_enum_values(g: SimpleNamespace, version: Version) -> None:
+    sample = {
+        "finishReason": "A_REASON_ADDED_LATER",
+        "responseModalities": ["TEXT", "AUDIO"],
+        "quality": "1",
+    }
+    candidate = _decode(g.types.Candidate, sample)
+    assert candidate.finish_reason == "A_REASON_ADDED_LATER"
+    assert candidate.response_modalities == ["TEXT", "AUDIO"]
+    assert candidate.quality == g.enums.CandidateQuality.V_1
+    assert g.enums.CandidateFinishReason.STOP == "STOP"
+    assert g.enums.CandidateResponseModalitiesItem.IMAGE == "IMAGE"
+
+
+CHECKS: dict[str, Callable[[SimpleNamespace, Version], None]] = {
+    name.removeprefix("check_"): fn for name, fn in globals().items() if name.startswith("check_")
+}
+
+
+def test_every_case_has_a_sample_check() -> None:
+    assert sorted(CHECKS) == CASES
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_import_and_decode(case: str, load: Callable[[str], SimpleNamespace]) -> None:
+    g = load(case)
+    assert g.package.API_VERSION == version_of(case).version
+    assert g.package.Client is g.client.Client
+    CHECKS[case](g, version_of(case))
+
+
+# -- documents the fixtures cannot express ---------------------------------------------
+
+
+def test_document_without_resources_renders_valid_python() -> None:
+    doc = {
+        "kind": "discovery#restDescription",
+        "name": "generativelanguage",
+        "version": "v1golden_no_resources",
+        "revision": "20250101",
+        "rootUrl": "https://generativelanguage.example.invalid/",
+        "schemas": {
+            "Thing": {"id": "Thing", "type": "object", "properties": {"name": {"type": "string"}}}
+        },
+    }
+    files, _ = generate_document(json.dumps(doc).encode(), "no_resources.json", format=False)
+    broken = []
+    for path, text in sorted(files.items()):
+        if path.endswith(".py"):
+            try:
+                compile(text, path, "exec")
+            except SyntaxError as exc:
+                broken.append(f"{path}:{exc.lineno}: {exc.msg}")
+    assert broken == []
