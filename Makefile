@@ -12,7 +12,8 @@ DISCOVERY_SOURCE ?= $(if $(wildcard $(DISCOVERY_MIRROR)/generativelanguage.*.jso
 export DISCOVERY_MIRROR
 
 .PHONY: venv fetch fetch-discovery generate check-generated lint fmt test test-codegen \
-	test-golden test-runtime test-e2e test-revisions update-goldens check demo bench clean
+	test-golden test-runtime test-e2e test-revisions update-goldens check demo bench clean \
+	update-api dist
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON_SYS) -m venv $(VENV)
@@ -64,6 +65,16 @@ test-revisions: venv
 
 update-goldens: venv
 	$(PY) -m tests.golden.update
+
+# Move one API version to the newest document (live or mirror): diff, regenerate, lock,
+# CHANGELOG. Other versions' files are left alone.
+update-api: venv
+	@test -n "$(VERSION)" || (echo "usage: make update-api VERSION=v1beta" >&2; exit 2)
+	$(PY) -m codegen update-api --version $(VERSION) --source $(DISCOVERY_SOURCE)
+
+# One wheel per API version plus the runtime wheel, in dist/.
+dist: generate
+	$(PY) -m codegen build-dist --out dist
 
 check: lint check-generated test
 

@@ -4,6 +4,8 @@
     python -m codegen generate [--version V] [--check] [--out DIR]
     python -m codegen generate --document FILE --out DIR [--no-format]
     python -m codegen diff OLD NEW [--format markdown|json]
+    python -m codegen update-api --version V [--source live|DIR]
+    python -m codegen build-dist [--version V] [--out DIR]
 
 This module does the I/O (reading the cache, running the pinned ruff, writing files and
 the manifest); every decision is made in ``build``, every text in ``render``.
@@ -196,6 +198,14 @@ def main(argv: list[str] | None = None) -> int:
         from . import diff
 
         return diff.main(argv[1:])
+    if argv[:1] == ["update-api"]:
+        from . import update
+
+        return update.main(argv[1:])
+    if argv[:1] == ["build-dist"]:
+        from . import dist
+
+        return dist.main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m codegen")
     sub = parser.add_subparsers(dest="command", required=True)
     gen = sub.add_parser("generate", help="render generated/ from the cached documents")
