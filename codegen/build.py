@@ -29,6 +29,8 @@ from .naming import (
 )
 from .overrides import METHOD_OVERRIDES
 
+#: Keyword arguments the generated upload methods add for the runtime.
+UPLOAD_KEYWORDS = frozenset({"file", "mime_type", "progress", "chunk_size"})
 _PLACEHOLDER = re.compile(r"\{(\+?)([^}]+)\}")
 _COLLECTION_PATTERN = re.compile(r"^\^([A-Za-z][A-Za-z0-9]*)/\[\^/\]\+\$$")
 
@@ -170,7 +172,10 @@ class _Builder:
             p.name for p in raw.parameters if p.location == "path" and p.name not in path_names
         )
         query_raw = [p for p in raw.parameters if p.location == "query"]
-        pool = NamePool(set(type_table_reserved()))
+        reserved = set(type_table_reserved())
+        if raw.media_upload is not None:
+            reserved |= UPLOAD_KEYWORDS
+        pool = NamePool(reserved)
         path_params = tuple(
             self.param(by_name[n], pool.claim(safe_identifier(snake_case(n))), placeholders[n])
             for n in path_names
@@ -232,7 +237,7 @@ class _Builder:
         )
 
     def is_operation(self, response: str | None) -> bool:
-        if response is None:
+        if response is None or response not in self.schemas:
             return False
         props = dict(self.schemas[response].properties)
         return {"name", "done"} <= set(props) and bool({"response", "error"} & set(props))
@@ -247,6 +252,13 @@ class _Builder:
         if request:
             args.append(("body", f"The request: a `types.{request}` or a dict of the same shape."))
         args += [(p.py_name, p.doc) for p in query_params]
+        if raw.media_upload is not None:
+            args += [
+                ("file", "The media to upload: a path, bytes or a binary file object."),
+                ("mime_type", "The media's MIME type; guessed from the file name otherwise."),
+                ("progress", "Called as progress(bytes_sent, total) while uploading."),
+                ("chunk_size", "Bytes per resumable-upload chunk (default 8 MiB)."),
+            ]
         args.append(("options", "Per-call options (timeout, retries, extra headers and query)."))
         lines += ["", "Args:"]
         for name, text in args:
@@ -317,7 +329,14 @@ class _Builder:
             attr = client_pool.claim(res.attr_name)
             top.append(ir.Resource(**{**res.__dict__, "attr_name": attr}))
         methods = tuple(m for r in all_resources for m in r.methods)
+        operation_types = sorted({m.response_type for m in methods if m.long_running})
+        operation_type = (
+            "Operation"
+            if "Operation" in operation_types or self.is_operation("Operation")
+            else (operation_types[0] if operation_types else None)
+        )
         return ir.Version(
+            operation_type=operation_type,
             api_name=self.doc.name,
             version=self.doc.version,
             revision=self.doc.revision,

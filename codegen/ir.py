@@ -93,8 +93,15 @@ class Method:
     media_upload: MediaUpload | None
 
     @property
+    def body_optional(self) -> bool:
+        """Media uploads may send the file alone, without metadata."""
+        return self.media_upload is not None
+
+    @property
     def call_kind(self) -> str:
         """Which runtime entry point the method body calls."""
+        if self.media_upload is not None:
+            return "upload"
         if self.streaming:
             return "stream"
         if self.pagination is not None:
@@ -150,6 +157,8 @@ class Version:
     all_resources: tuple[Resource, ...]  # every resource, children before parents
     type_imports: tuple[str, ...]
     warnings: tuple[str, ...]
+    #: The schema `wait_operation` decodes polled operations into, if any.
+    operation_type: str | None = None
 
     @property
     def uses_field_rename(self) -> bool:
@@ -163,6 +172,10 @@ class Version:
     @property
     def uses_pagination(self) -> bool:
         return any(m.pagination is not None for m in self.methods)
+
+    @property
+    def uses_upload(self) -> bool:
+        return any(m.media_upload is not None for m in self.methods)
 
     @property
     def uses_bodies(self) -> bool:

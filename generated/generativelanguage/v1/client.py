@@ -7,6 +7,7 @@ from __future__ import annotations
 from generativelanguage.runtime.client import AsyncClientBase, SyncClientBase
 from generativelanguage.runtime.transport import AsyncTransport, SyncTransport
 
+from . import types
 from .resources import (
     AsyncModelsResource,
     AsyncOperationsResource,
@@ -30,6 +31,8 @@ class Client(SyncClientBase):
 
     ROOT_URL = "https://generativelanguage.googleapis.com/"
     API_VERSION = "v1"
+    _TYPES = types
+    _OPERATION_TYPE = types.Operation
     models: ModelsResource
     operations: OperationsResource
     tuned_models: TunedModelsResource
@@ -53,6 +56,8 @@ class AsyncClient(AsyncClientBase):
 
     ROOT_URL = "https://generativelanguage.googleapis.com/"
     API_VERSION = "v1"
+    _TYPES = types
+    _OPERATION_TYPE = types.Operation
     models: AsyncModelsResource
     operations: AsyncOperationsResource
     tuned_models: AsyncTunedModelsResource

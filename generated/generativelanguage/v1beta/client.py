@@ -7,6 +7,7 @@ from __future__ import annotations
 from generativelanguage.runtime.client import AsyncClientBase, SyncClientBase
 from generativelanguage.runtime.transport import AsyncTransport, SyncTransport
 
+from . import types
 from .resources import (
     AsyncAuthTokensResource,
     AsyncBatchesResource,
@@ -48,6 +49,8 @@ class Client(SyncClientBase):
 
     ROOT_URL = "https://generativelanguage.googleapis.com/"
     API_VERSION = "v1beta"
+    _TYPES = types
+    _OPERATION_TYPE = types.Operation
     auth_tokens: AuthTokensResource
     batches: BatchesResource
     cached_contents: CachedContentsResource
@@ -89,6 +92,8 @@ class AsyncClient(AsyncClientBase):
 
     ROOT_URL = "https://generativelanguage.googleapis.com/"
     API_VERSION = "v1beta"
+    _TYPES = types
+    _OPERATION_TYPE = types.Operation
     auth_tokens: AsyncAuthTokensResource
     batches: AsyncBatchesResource
     cached_contents: AsyncCachedContentsResource

@@ -15,6 +15,7 @@ from generativelanguage.runtime.pagination import AsyncPager, Pager
 from generativelanguage.runtime.paths import PathParam
 from generativelanguage.runtime.streaming import AsyncStream, Stream
 from generativelanguage.runtime.transport import AsyncTransport, MethodSpec, SyncTransport
+from generativelanguage.runtime.upload import Progress, UploadFile
 
 from . import types
 
@@ -3351,13 +3352,21 @@ class MediaResource:
     def upload(
         self,
         *,
-        body: types.CreateFileRequest | Mapping[str, Any],
+        body: types.CreateFileRequest | Mapping[str, Any] | None = None,
+        file: UploadFile | None = None,
+        mime_type: str | None = None,
+        progress: Progress | None = None,
+        chunk_size: int | None = None,
         options: CallOptions | None = None,
     ) -> types.CreateFileResponse:
         """Creates a `File`.
 
         Args:
             body: The request: a `types.CreateFileRequest` or a dict of the same shape.
+            file: The media to upload: a path, bytes or a binary file object.
+            mime_type: The media's MIME type; guessed from the file name otherwise.
+            progress: Called as progress(bytes_sent, total) while uploading.
+            chunk_size: Bytes per resumable-upload chunk (default 8 MiB).
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
@@ -3365,13 +3374,27 @@ class MediaResource:
 
         Discovery: generativelanguage.media.upload (POST v1beta/files)
         """
-        return self._t.call(_MEDIA_UPLOAD, (), body, None, options)
+        return self._t.upload(
+            _MEDIA_UPLOAD,
+            (),
+            body,
+            None,
+            options,
+            file=file,
+            mime_type=mime_type,
+            progress=progress,
+            chunk_size=chunk_size,
+        )
 
     def upload_to_file_search_store(
         self,
         file_search_store_name: str,
         *,
-        body: types.UploadToFileSearchStoreRequest | Mapping[str, Any],
+        body: types.UploadToFileSearchStoreRequest | Mapping[str, Any] | None = None,
+        file: UploadFile | None = None,
+        mime_type: str | None = None,
+        progress: Progress | None = None,
+        chunk_size: int | None = None,
         options: CallOptions | None = None,
     ) -> types.CustomLongRunningOperation:
         """Uploads data to a FileSearchStore, preprocesses and chunks before storing it in a
@@ -3383,6 +3406,10 @@ class MediaResource:
                 Example: `fileSearchStores/my-file-search-store-123`
             body: The request: a `types.UploadToFileSearchStoreRequest` or a dict of the same
                 shape.
+            file: The media to upload: a path, bytes or a binary file object.
+            mime_type: The media's MIME type; guessed from the file name otherwise.
+            progress: Called as progress(bytes_sent, total) while uploading.
+            chunk_size: Bytes per resumable-upload chunk (default 8 MiB).
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
@@ -3391,8 +3418,16 @@ class MediaResource:
         Discovery: generativelanguage.media.uploadToFileSearchStore (POST
         v1beta/{+fileSearchStoreName}:uploadToFileSearchStore)
         """
-        return self._t.call(
-            _MEDIA_UPLOAD_TO_FILE_SEARCH_STORE, (file_search_store_name,), body, None, options
+        return self._t.upload(
+            _MEDIA_UPLOAD_TO_FILE_SEARCH_STORE,
+            (file_search_store_name,),
+            body,
+            None,
+            options,
+            file=file,
+            mime_type=mime_type,
+            progress=progress,
+            chunk_size=chunk_size,
         )
 
 
@@ -3407,13 +3442,21 @@ class AsyncMediaResource:
     async def upload(
         self,
         *,
-        body: types.CreateFileRequest | Mapping[str, Any],
+        body: types.CreateFileRequest | Mapping[str, Any] | None = None,
+        file: UploadFile | None = None,
+        mime_type: str | None = None,
+        progress: Progress | None = None,
+        chunk_size: int | None = None,
         options: CallOptions | None = None,
     ) -> types.CreateFileResponse:
         """Creates a `File`.
 
         Args:
             body: The request: a `types.CreateFileRequest` or a dict of the same shape.
+            file: The media to upload: a path, bytes or a binary file object.
+            mime_type: The media's MIME type; guessed from the file name otherwise.
+            progress: Called as progress(bytes_sent, total) while uploading.
+            chunk_size: Bytes per resumable-upload chunk (default 8 MiB).
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
@@ -3421,13 +3464,27 @@ class AsyncMediaResource:
 
         Discovery: generativelanguage.media.upload (POST v1beta/files)
         """
-        return await self._t.call(_MEDIA_UPLOAD, (), body, None, options)
+        return await self._t.upload(
+            _MEDIA_UPLOAD,
+            (),
+            body,
+            None,
+            options,
+            file=file,
+            mime_type=mime_type,
+            progress=progress,
+            chunk_size=chunk_size,
+        )
 
     async def upload_to_file_search_store(
         self,
         file_search_store_name: str,
         *,
-        body: types.UploadToFileSearchStoreRequest | Mapping[str, Any],
+        body: types.UploadToFileSearchStoreRequest | Mapping[str, Any] | None = None,
+        file: UploadFile | None = None,
+        mime_type: str | None = None,
+        progress: Progress | None = None,
+        chunk_size: int | None = None,
         options: CallOptions | None = None,
     ) -> types.CustomLongRunningOperation:
         """Uploads data to a FileSearchStore, preprocesses and chunks before storing it in a
@@ -3439,6 +3496,10 @@ class AsyncMediaResource:
                 Example: `fileSearchStores/my-file-search-store-123`
             body: The request: a `types.UploadToFileSearchStoreRequest` or a dict of the same
                 shape.
+            file: The media to upload: a path, bytes or a binary file object.
+            mime_type: The media's MIME type; guessed from the file name otherwise.
+            progress: Called as progress(bytes_sent, total) while uploading.
+            chunk_size: Bytes per resumable-upload chunk (default 8 MiB).
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
@@ -3447,8 +3508,16 @@ class AsyncMediaResource:
         Discovery: generativelanguage.media.uploadToFileSearchStore (POST
         v1beta/{+fileSearchStoreName}:uploadToFileSearchStore)
         """
-        return await self._t.call(
-            _MEDIA_UPLOAD_TO_FILE_SEARCH_STORE, (file_search_store_name,), body, None, options
+        return await self._t.upload(
+            _MEDIA_UPLOAD_TO_FILE_SEARCH_STORE,
+            (file_search_store_name,),
+            body,
+            None,
+            options,
+            file=file,
+            mime_type=mime_type,
+            progress=progress,
+            chunk_size=chunk_size,
         )
 
 

@@ -14,6 +14,8 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
+from . import operations
+from .auth import TokenSource
 from .options import CallOptions, RetryPolicy
 from .transport import AsyncTransport, SyncTransport
 
@@ -58,6 +60,7 @@ class _ClientBase:
         timeout: Any = None,
         retry: RetryPolicy | None = None,
         headers: Mapping[str, str] | None = None,
+        credentials: Any = None,
     ) -> None:
         """Create a client.
 
@@ -73,9 +76,12 @@ class _ClientBase:
             timeout: Default timeout in seconds, or an ``httpx.Timeout``.
             retry: Default ``RetryPolicy``.
             headers: Extra headers sent with every request.
+            credentials: Instead of an API key: an OAuth2 access token, a callable
+                returning one, or ``google.auth`` credentials; refreshed once on a 401.
         """
         x = http_module(http_client, http_backend)
-        self._api_key = resolve_api_key(api_key)
+        self._auth = TokenSource(credentials) if credentials is not None else None
+        self._api_key = resolve_api_key(api_key) if self._auth is None or api_key else None
         self._owns_http = http_client is None
         if http_client is None:
             http_client = self._new_http_client(x)
@@ -91,6 +97,8 @@ class _ClientBase:
             headers=base_headers,
             options=CallOptions(timeout=timeout),
             retry=retry or RetryPolicy(),
+            auth=self._auth,
+            api_version=self.API_VERSION,
         )
         self._bind(self._transport)
 
@@ -104,9 +112,59 @@ class _ClientBase:
         key = "set" if self._api_key else "none"
         return f"{type(self).__name__}(base_url={self.base_url!r}, api_key=<{key}>)"
 
+    # Generated subclasses set these: the version's types module and its Operation type.
+    _TYPES: Any = None
+    _OPERATION_TYPE: Any = None
+
 
 class SyncClientBase(_ClientBase):
     """Blocking client base."""
+
+    def wait_operation(
+        self,
+        operation: Any,
+        *,
+        timeout: float | None = operations.DEFAULT_TIMEOUT,
+        options: CallOptions | None = None,
+    ) -> Any:
+        """Poll a long-running operation until it is done.
+
+        Args:
+            operation: An operation returned by a method, or its name
+                (``tunedModels/x/operations/y``, ``batches/z``).
+            timeout: Overall seconds to wait (None: no limit).
+            options: Per-call options for each poll.
+
+        Returns:
+            The final operation, with ``response`` decoded into the Struct its ``@type``
+            names when this API version defines it.
+
+        Raises:
+            APIError: The subclass for the operation's ``error`` when it failed.
+            APITimeoutError: Not done within ``timeout``.
+        """
+        return operations.wait(
+            self._transport,
+            self._TYPES,
+            self.API_VERSION,
+            self._OPERATION_TYPE,
+            operation,
+            timeout,
+            options,
+        )
+
+    def download(self, file: Any, destination: Any, *, options: CallOptions | None = None) -> int:
+        """Stream a file's bytes to ``destination`` (a path or a binary file object).
+
+        Args:
+            file: A ``File``, a file name (``files/abc``) or a download URI.
+            destination: Where the bytes go; a path is removed again if the download fails.
+            options: Per-call options.
+
+        Returns:
+            The number of bytes written.
+        """
+        return self._transport.download(file, destination, options)
 
     def close(self) -> None:
         if self._owns_http:
@@ -126,6 +184,30 @@ class AsyncClientBase(_ClientBase):
 
     def _new_http_client(self, x: Any) -> Any:
         return x.AsyncClient()
+
+    async def wait_operation(
+        self,
+        operation: Any,
+        *,
+        timeout: float | None = operations.DEFAULT_TIMEOUT,
+        options: CallOptions | None = None,
+    ) -> Any:
+        """Poll a long-running operation until it is done (see ``Client.wait_operation``)."""
+        return await operations.async_wait(
+            self._transport,
+            self._TYPES,
+            self.API_VERSION,
+            self._OPERATION_TYPE,
+            operation,
+            timeout,
+            options,
+        )
+
+    async def download(
+        self, file: Any, destination: Any, *, options: CallOptions | None = None
+    ) -> int:
+        """Stream a file's bytes to ``destination`` (see ``Client.download``)."""
+        return await self._transport.download(file, destination, options)
 
     async def close(self) -> None:
         if self._owns_http:

@@ -12,17 +12,20 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import logging
+import os
 import time
 from collections.abc import Mapping
 from typing import Any
 
-from . import structs
+from . import structs, upload
+from .auth import TokenSource
 from .durations import parse_duration
 from .errors import (
     APIConnectionError,
     APIError,
     APITimeoutError,
     RequestValidationError,
+    ResponseDecodeError,
     error_from_body,
 )
 from .options import (
@@ -57,6 +60,7 @@ class MethodSpec:
         "items_field",
         "long_running",
         "upload",
+        "upload_template",
     )
 
     def __init__(
@@ -83,6 +87,9 @@ class MethodSpec:
         self.items_field = items_field
         self.long_running = long_running
         self.upload = upload
+        self.upload_template = (
+            PathTemplate(upload["simple"], path_params) if upload and upload.get("simple") else None
+        )
 
     def __repr__(self) -> str:
         return f"MethodSpec({self.id!r}, {self.http_method} {self.template.template})"
@@ -148,7 +155,11 @@ class _Base:
         headers: Mapping[str, str],
         options: CallOptions,
         retry: RetryPolicy,
+        auth: TokenSource | None = None,
+        api_version: str = "",
     ) -> None:
+        self.auth = auth
+        self.api_version = api_version
         self.http = http
         self.x = httpx_module
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
@@ -193,7 +204,7 @@ class _Base:
                     path=f"extra_query.{name}",
                 )
             params[name] = value
-        headers = self.headers
+        headers = self.request_headers()
         content = None
         if spec.request is not None:
             if body is None:
@@ -213,6 +224,137 @@ class _Base:
             headers=headers,
             timeout=self.timeout(opts, spec.streaming),
         )
+
+    def request_headers(self) -> dict[str, str]:
+        if self.auth is None:
+            return self.headers
+        return {**self.headers, "authorization": f"Bearer {self.auth.token()}"}
+
+    def reauthorize(self, request: Any, status: int, refreshed: bool) -> bool:
+        """After a 401 with refreshable credentials, put a fresh token on ``request``."""
+        if status != 401 or refreshed or self.auth is None or not self.auth.refreshable:
+            return False
+        request.headers["authorization"] = f"Bearer {self.auth.refresh()}"
+        return True
+
+    def headers_for(self, url: Any) -> dict[str, str]:
+        """Default headers for ``url``; credentials only for the service's own origin."""
+        headers = self.request_headers()
+        if upload.same_origin(self.x.URL(url), self.x.URL(self.base_url)):
+            return headers
+        return {
+            k: v for k, v in headers.items() if k.lower() not in ("x-goog-api-key", "authorization")
+        }
+
+    # -- media upload and download: request building shared by sync and async ---------
+
+    def upload_start(
+        self,
+        spec: MethodSpec,
+        path_values: tuple[Any, ...],
+        body: Any,
+        query: Mapping[str, Any] | None,
+        opts: CallOptions,
+        source: upload.Source,
+    ) -> tuple[Any, bool]:
+        """The first request of an upload, and whether it is a (one-shot) multipart one."""
+        if spec.upload_template is None:
+            raise RequestValidationError(f"{spec.id} does not accept media", path="file")
+        upload.check_limits(source, spec.upload)
+        values = {p.name: v for p, v in zip(spec.path_params, path_values, strict=True)}
+        path = spec.upload_template.expand(values)
+        metadata = upload.metadata_bytes(spec.request, unbind_path_fields(spec, body, values))
+        params = {k: v for k, v in (query or {}).items() if v is not None}
+        params.update(opts.extra_query)
+        headers = {**self.request_headers(), **opts.extra_headers}
+        multipart = source.size <= upload.MULTIPART_LIMIT
+        if multipart:
+            content, content_type = upload.multipart_body(metadata, source)
+            headers.update({"x-goog-upload-protocol": "multipart", "content-type": content_type})
+            params["uploadType"] = "multipart"
+        else:
+            content = metadata
+            headers.update(
+                {
+                    "content-type": "application/json",
+                    "x-goog-upload-protocol": "resumable",
+                    "x-goog-upload-command": "start",
+                    "x-goog-upload-header-content-length": str(source.size),
+                    "x-goog-upload-header-content-type": source.mime_type,
+                }
+            )
+        request = self.http.build_request(
+            "POST",
+            self.base_url + path.lstrip("/"),
+            params=params or None,
+            content=content,
+            headers=headers,
+            timeout=self.timeout(opts, False),
+        )
+        return request, multipart
+
+    def upload_url(self, response: Any) -> str:
+        url = response.headers.get("x-goog-upload-url")
+        if not url:
+            raise ResponseDecodeError(
+                "the upload start answered without an X-Goog-Upload-URL header",
+                response.headers.get("content-type", ""),
+            )
+        return url
+
+    def chunk_request(self, url: str, opts: CallOptions, data: bytes, offset: int, last: bool):
+        headers = {
+            **self.headers_for(url),
+            "x-goog-upload-command": "upload, finalize" if last else "upload",
+            "x-goog-upload-offset": str(offset),
+        }
+        return self.http.build_request(
+            "POST", url, content=data, headers=headers, timeout=self.timeout(opts, False)
+        )
+
+    def query_request(self, url: str, opts: CallOptions) -> Any:
+        headers = {**self.headers_for(url), "x-goog-upload-command": "query"}
+        return self.http.build_request(
+            "POST", url, headers=headers, timeout=self.timeout(opts, False)
+        )
+
+    def download_request(self, target: Any, opts: CallOptions) -> Any:
+        """GET for a file's bytes: a ``File``, a ``files/x`` name, or a URL."""
+        url = getattr(target, "download_uri", None) or getattr(target, "name", None) or target
+        if not isinstance(url, str) or not url:
+            raise RequestValidationError(
+                f"file: expected a File, a file name or a URL, got {target!r:.200}", path="file"
+            )
+        params = None
+        if not url.startswith(("http://", "https://")):
+            name = PathParam("name", r"^files/[^/]+$", reserved=True, prefix="files/").encode(url)
+            url = f"{self.base_url}{self.api_version}/{name}:download"
+            params = {"alt": "media"}
+        return self.http.build_request(
+            "GET",
+            url,
+            params=params,
+            headers=self.headers_for(url),
+            timeout=self.timeout(opts, True),
+        )
+
+    def redirect_request(self, request: Any, response: Any, opts: CallOptions) -> Any | None:
+        location = response.headers.get("location")
+        if not (300 <= response.status_code < 400 and location):
+            return None
+        url = str(request.url.join(location))
+        return self.http.build_request(
+            "GET", url, headers=self.headers_for(url), timeout=self.timeout(opts, True)
+        )
+
+    @staticmethod
+    def upload_status(response: Any) -> tuple[str, int]:
+        status = response.headers.get("x-goog-upload-status", "")
+        try:
+            received = int(response.headers.get("x-goog-upload-size-received", "-1"))
+        except ValueError:
+            received = -1
+        return status, received
 
     def decision(
         self, policy: RetryPolicy, attempt: int, started: float, error: Exception, retryable: bool
@@ -260,11 +402,12 @@ class SyncTransport(_Base):
         policy = opts.retry or self.retry
         started = time.monotonic()
         attempt = 0
+        refreshed = False
         while True:
             attempt += 1
             t0 = time.monotonic()
             try:
-                response = self.http.send(request, stream=True)
+                response = self.http.send(request, stream=True, follow_redirects=False)
             except self.x.TransportError as exc:
                 self.log(spec, request, type(exc).__name__, t0, attempt)
                 error: Exception = self.classify(exc)
@@ -279,6 +422,10 @@ class SyncTransport(_Base):
                     body = response.read()
                 finally:
                     response.close()
+                if self.reauthorize(request, response.status_code, refreshed):
+                    refreshed = True
+                    attempt -= 1
+                    continue
                 error = error_from_body(response.status_code, body, dict(response.headers))
                 retryable = response.status_code in policy.statuses
             delay = self.decision(policy, attempt, started, error, retryable)
@@ -314,6 +461,113 @@ class SyncTransport(_Base):
         first = self.call(spec, path_values, body, query, options)
         return Pager(first, spec.items_field, fetch)
 
+    def upload(
+        self,
+        spec,
+        path_values,
+        body=None,
+        query=None,
+        options=None,
+        *,
+        file=None,
+        mime_type=None,
+        progress=None,
+        chunk_size=None,
+    ) -> Any:
+        """Call a media-upload method: metadata only, or with ``file``'s bytes."""
+        if file is None:
+            return self.call(spec, path_values, body, query, options)
+        opts = self.options.merged(options)
+        source = upload.Source(file, mime_type)
+        try:
+            request, multipart = self.upload_start(spec, path_values, body, query, opts, source)
+            response = self.send(spec, request, opts)
+            content = response.read()
+            response.close()
+            if multipart:
+                if progress:
+                    progress(source.size, source.size)
+                return self.decode(spec, content)
+            return self._resumable(
+                spec,
+                self.upload_url(response),
+                source,
+                opts,
+                progress,
+                upload.chunk_size(
+                    chunk_size, response.headers.get("x-goog-upload-chunk-granularity")
+                ),
+            )
+        finally:
+            source.close()
+
+    def _resumable(self, spec, url, source, opts, progress, size) -> Any:
+        policy = opts.retry or self.retry
+        offset, failures, started = 0, 0, time.monotonic()
+        while True:
+            data = source.read_at(offset, min(size, source.size - offset))
+            last = offset + len(data) >= source.size
+            request = self.chunk_request(url, opts, data, offset, last)
+            error: Exception | None = None
+            try:
+                response = self.http.send(request, follow_redirects=False)
+            except self.x.TransportError as exc:
+                error = self.classify(exc)
+            else:
+                if response.status_code < 400:
+                    if last or self.upload_status(response)[0] == "final":
+                        if progress:
+                            progress(source.size, source.size)
+                        return self.decode(spec, response.content)
+                    offset += len(data)
+                    if progress:
+                        progress(offset, source.size)
+                    continue
+                error = error_from_body(
+                    response.status_code, response.content, dict(response.headers)
+                )
+                if response.status_code not in policy.statuses:
+                    raise error
+            failures += 1
+            delay = self.decision(policy, failures, started, error, True)
+            if delay is None:
+                raise error
+            logger.debug("%s: upload chunk at %d failed (%s); resuming", spec.id, offset, error)
+            time.sleep(delay)
+            try:
+                answer = self.http.send(self.query_request(url, opts), follow_redirects=False)
+            except self.x.TransportError:
+                continue  # retry the same chunk; the next failure asks again
+            status, received = self.upload_status(answer)
+            if status == "final":
+                return self.decode(spec, answer.content)
+            if answer.status_code < 400 and 0 <= received <= source.size:
+                offset = received
+
+    def download(self, target: Any, destination: Any, options: CallOptions | None = None) -> int:
+        """Stream a file's bytes to ``destination`` (a path or binary file object)."""
+        opts = self.options.merged(options)
+        spec = MethodSpec(f"{self.api_version}.files.download", "GET", "")
+        request = self.download_request(target, opts)
+        for _ in range(10):
+            response = self.send(spec, request, opts)
+            follow = self.redirect_request(request, response, opts)
+            if follow is None:
+                break
+            response.close()
+            request = follow
+        else:
+            raise APIConnectionError("download: more than 10 redirects")
+        try:
+            with _Sink(destination) as sink:
+                for chunk in response.iter_bytes():
+                    sink.write(chunk)
+                return sink.written
+        except self.x.TransportError as exc:
+            raise self.classify(exc) from None
+        finally:
+            response.close()
+
     def close(self) -> None:
         self.http.close()
 
@@ -325,11 +579,12 @@ class AsyncTransport(_Base):
         policy = opts.retry or self.retry
         started = time.monotonic()
         attempt = 0
+        refreshed = False
         while True:
             attempt += 1
             t0 = time.monotonic()
             try:
-                response = await self.http.send(request, stream=True)
+                response = await self.http.send(request, stream=True, follow_redirects=False)
             except self.x.TransportError as exc:
                 self.log(spec, request, type(exc).__name__, t0, attempt)
                 error: Exception = self.classify(exc)
@@ -344,6 +599,10 @@ class AsyncTransport(_Base):
                     body = await response.aread()
                 finally:
                     await response.aclose()
+                if self.reauthorize(request, response.status_code, refreshed):
+                    refreshed = True
+                    attempt -= 1
+                    continue
                 error = error_from_body(response.status_code, body, dict(response.headers))
                 retryable = response.status_code in policy.statuses
             delay = self.decision(policy, attempt, started, error, retryable)
@@ -379,5 +638,143 @@ class AsyncTransport(_Base):
         first = await self.call(spec, path_values, body, query, options)
         return AsyncPager(first, spec.items_field, fetch)
 
+    async def upload(
+        self,
+        spec,
+        path_values,
+        body=None,
+        query=None,
+        options=None,
+        *,
+        file=None,
+        mime_type=None,
+        progress=None,
+        chunk_size=None,
+    ) -> Any:
+        """Call a media-upload method: metadata only, or with ``file``'s bytes."""
+        if file is None:
+            return await self.call(spec, path_values, body, query, options)
+        opts = self.options.merged(options)
+        source = upload.Source(file, mime_type)
+        try:
+            request, multipart = self.upload_start(spec, path_values, body, query, opts, source)
+            response = await self.send(spec, request, opts)
+            content = await response.aread()
+            await response.aclose()
+            if multipart:
+                if progress:
+                    progress(source.size, source.size)
+                return self.decode(spec, content)
+            return await self._resumable(
+                spec,
+                self.upload_url(response),
+                source,
+                opts,
+                progress,
+                upload.chunk_size(
+                    chunk_size, response.headers.get("x-goog-upload-chunk-granularity")
+                ),
+            )
+        finally:
+            source.close()
+
+    async def _resumable(self, spec, url, source, opts, progress, size) -> Any:
+        policy = opts.retry or self.retry
+        offset, failures, started = 0, 0, time.monotonic()
+        while True:
+            data = source.read_at(offset, min(size, source.size - offset))
+            last = offset + len(data) >= source.size
+            request = self.chunk_request(url, opts, data, offset, last)
+            error: Exception | None = None
+            try:
+                response = await self.http.send(request, follow_redirects=False)
+            except self.x.TransportError as exc:
+                error = self.classify(exc)
+            else:
+                if response.status_code < 400:
+                    if last or self.upload_status(response)[0] == "final":
+                        if progress:
+                            progress(source.size, source.size)
+                        return self.decode(spec, response.content)
+                    offset += len(data)
+                    if progress:
+                        progress(offset, source.size)
+                    continue
+                error = error_from_body(
+                    response.status_code, response.content, dict(response.headers)
+                )
+                if response.status_code not in policy.statuses:
+                    raise error
+            failures += 1
+            delay = self.decision(policy, failures, started, error, True)
+            if delay is None:
+                raise error
+            logger.debug("%s: upload chunk at %d failed (%s); resuming", spec.id, offset, error)
+            await asyncio.sleep(delay)
+            try:
+                answer = await self.http.send(self.query_request(url, opts), follow_redirects=False)
+            except self.x.TransportError:
+                continue
+            status, received = self.upload_status(answer)
+            if status == "final":
+                return self.decode(spec, answer.content)
+            if answer.status_code < 400 and 0 <= received <= source.size:
+                offset = received
+
+    async def download(
+        self, target: Any, destination: Any, options: CallOptions | None = None
+    ) -> int:
+        """Stream a file's bytes to ``destination`` (a path or binary file object)."""
+        opts = self.options.merged(options)
+        spec = MethodSpec(f"{self.api_version}.files.download", "GET", "")
+        request = self.download_request(target, opts)
+        for _ in range(10):
+            response = await self.send(spec, request, opts)
+            follow = self.redirect_request(request, response, opts)
+            if follow is None:
+                break
+            await response.aclose()
+            request = follow
+        else:
+            raise APIConnectionError("download: more than 10 redirects")
+        try:
+            with _Sink(destination) as sink:
+                async for chunk in response.aiter_bytes():
+                    sink.write(chunk)
+                return sink.written
+        except self.x.TransportError as exc:
+            raise self.classify(exc) from None
+        finally:
+            await response.aclose()
+
     async def close(self) -> None:
         await self.http.aclose()
+
+
+class _Sink:
+    """Where downloaded bytes go: a path (opened here, removed if the download fails
+    so no truncated file is left behind) or a caller's binary file object."""
+
+    def __init__(self, destination: Any) -> None:
+        self.destination = destination
+        self.written = 0
+        self._path: str | None = None
+        self._file: Any = None
+
+    def __enter__(self) -> _Sink:
+        if hasattr(self.destination, "write"):
+            self._file = self.destination
+        else:
+            self._path = os.fspath(self.destination)
+            self._file = open(self._path, "wb")  # noqa: SIM115
+        return self
+
+    def write(self, chunk: bytes) -> None:
+        self._file.write(chunk)
+        self.written += len(chunk)
+
+    def __exit__(self, exc_type: Any, *rest: Any) -> None:
+        if self._path is not None:
+            self._file.close()
+            if exc_type is not None:
+                os.unlink(self._path)

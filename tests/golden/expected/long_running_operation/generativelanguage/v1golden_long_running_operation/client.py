@@ -9,6 +9,7 @@ from __future__ import annotations
 from generativelanguage.runtime.client import AsyncClientBase, SyncClientBase
 from generativelanguage.runtime.transport import AsyncTransport, SyncTransport
 
+from . import types
 from .resources import (
     AsyncTunedModelsResource,
     TunedModelsResource,
@@ -23,6 +24,8 @@ class Client(SyncClientBase):
 
     ROOT_URL = "https://generativelanguage.example.invalid/"
     API_VERSION = "v1golden_long_running_operation"
+    _TYPES = types
+    _OPERATION_TYPE = types.Operation
     tuned_models: TunedModelsResource
 
     def _bind(self, transport: SyncTransport) -> None:
@@ -38,6 +41,8 @@ class AsyncClient(AsyncClientBase):
 
     ROOT_URL = "https://generativelanguage.example.invalid/"
     API_VERSION = "v1golden_long_running_operation"
+    _TYPES = types
+    _OPERATION_TYPE = types.Operation
     tuned_models: AsyncTunedModelsResource
 
     def _bind(self, transport: AsyncTransport) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from generativelanguage.runtime.client import AsyncClientBase, SyncClientBase
 from generativelanguage.runtime.transport import AsyncTransport, SyncTransport
 
+from . import types
 from .resources import (
     AsyncMediaResource,
     MediaResource,
@@ -21,6 +22,8 @@ class Client(SyncClientBase):
 
     ROOT_URL = "https://generativelanguage.example.invalid/"
     API_VERSION = "v1golden_media_upload"
+    _TYPES = types
+    _OPERATION_TYPE = None
     media: MediaResource
 
     def _bind(self, transport: SyncTransport) -> None:
@@ -35,6 +38,8 @@ class AsyncClient(AsyncClientBase):
 
     ROOT_URL = "https://generativelanguage.example.invalid/"
     API_VERSION = "v1golden_media_upload"
+    _TYPES = types
+    _OPERATION_TYPE = None
     media: AsyncMediaResource
 
     def _bind(self, transport: AsyncTransport) -> None:

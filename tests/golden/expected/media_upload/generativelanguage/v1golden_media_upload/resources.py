@@ -12,6 +12,7 @@ from typing import Any
 
 from generativelanguage.runtime.options import CallOptions
 from generativelanguage.runtime.transport import AsyncTransport, MethodSpec, SyncTransport
+from generativelanguage.runtime.upload import Progress, UploadFile
 
 from . import types
 
@@ -42,13 +43,21 @@ class MediaResource:
     def upload(
         self,
         *,
-        body: types.CreateFileRequest | Mapping[str, Any],
+        body: types.CreateFileRequest | Mapping[str, Any] | None = None,
+        file: UploadFile | None = None,
+        mime_type: str | None = None,
+        progress: Progress | None = None,
+        chunk_size: int | None = None,
         options: CallOptions | None = None,
     ) -> types.CreateFileResponse:
         """Uploads a file.
 
         Args:
             body: The request: a `types.CreateFileRequest` or a dict of the same shape.
+            file: The media to upload: a path, bytes or a binary file object.
+            mime_type: The media's MIME type; guessed from the file name otherwise.
+            progress: Called as progress(bytes_sent, total) while uploading.
+            chunk_size: Bytes per resumable-upload chunk (default 8 MiB).
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
@@ -56,7 +65,17 @@ class MediaResource:
 
         Discovery: generativelanguage.media.upload (POST v1golden/files)
         """
-        return self._t.call(_MEDIA_UPLOAD, (), body, None, options)
+        return self._t.upload(
+            _MEDIA_UPLOAD,
+            (),
+            body,
+            None,
+            options,
+            file=file,
+            mime_type=mime_type,
+            progress=progress,
+            chunk_size=chunk_size,
+        )
 
 
 class AsyncMediaResource:
@@ -70,13 +89,21 @@ class AsyncMediaResource:
     async def upload(
         self,
         *,
-        body: types.CreateFileRequest | Mapping[str, Any],
+        body: types.CreateFileRequest | Mapping[str, Any] | None = None,
+        file: UploadFile | None = None,
+        mime_type: str | None = None,
+        progress: Progress | None = None,
+        chunk_size: int | None = None,
         options: CallOptions | None = None,
     ) -> types.CreateFileResponse:
         """Uploads a file.
 
         Args:
             body: The request: a `types.CreateFileRequest` or a dict of the same shape.
+            file: The media to upload: a path, bytes or a binary file object.
+            mime_type: The media's MIME type; guessed from the file name otherwise.
+            progress: Called as progress(bytes_sent, total) while uploading.
+            chunk_size: Bytes per resumable-upload chunk (default 8 MiB).
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
@@ -84,4 +111,14 @@ class AsyncMediaResource:
 
         Discovery: generativelanguage.media.upload (POST v1golden/files)
         """
-        return await self._t.call(_MEDIA_UPLOAD, (), body, None, options)
+        return await self._t.upload(
+            _MEDIA_UPLOAD,
+            (),
+            body,
+            None,
+            options,
+            file=file,
+            mime_type=mime_type,
+            progress=progress,
+            chunk_size=chunk_size,
+        )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from generativelanguage.runtime.client import AsyncClientBase, SyncClientBase
 from generativelanguage.runtime.transport import AsyncTransport, SyncTransport
 
+from . import types
 from .resources import (
     AsyncOutersResource,
     OutersResource,
@@ -24,6 +25,8 @@ class Client(SyncClientBase):
 
     ROOT_URL = "https://generativelanguage.example.invalid/"
     API_VERSION = "v1golden_nested_anonymous_object"
+    _TYPES = types
+    _OPERATION_TYPE = None
     outers: OutersResource
 
     def _bind(self, transport: SyncTransport) -> None:
@@ -40,6 +43,8 @@ class AsyncClient(AsyncClientBase):
 
     ROOT_URL = "https://generativelanguage.example.invalid/"
     API_VERSION = "v1golden_nested_anonymous_object"
+    _TYPES = types
+    _OPERATION_TYPE = None
     outers: AsyncOutersResource
 
     def _bind(self, transport: AsyncTransport) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from generativelanguage.runtime.client import AsyncClientBase, SyncClientBase
 from generativelanguage.runtime.transport import AsyncTransport, SyncTransport
 
+from . import types
 from .resources import (
     AsyncThingsResource,
     ThingsResource,
@@ -22,6 +23,8 @@ class Client(SyncClientBase):
 
     ROOT_URL = "https://generativelanguage.example.invalid/"
     API_VERSION = "v1golden_parameter_clash"
+    _TYPES = types
+    _OPERATION_TYPE = None
     things: ThingsResource
 
     def _bind(self, transport: SyncTransport) -> None:
@@ -37,6 +40,8 @@ class AsyncClient(AsyncClientBase):
 
     ROOT_URL = "https://generativelanguage.example.invalid/"
     API_VERSION = "v1golden_parameter_clash"
+    _TYPES = types
+    _OPERATION_TYPE = None
     things: AsyncThingsResource
 
     def _bind(self, transport: AsyncTransport) -> None:

@@ -1,0 +1,154 @@
+"""Media upload as the Gemini service speaks it, and media download.
+
+Small payloads go in one multipart request (``X-Goog-Upload-Protocol: multipart``, a
+``multipart/related`` body of JSON metadata then media). Larger ones use Google's
+resumable protocol: ``start`` (metadata, declared length and type) answers an upload
+URL; chunks follow with ``upload`` and the last with ``upload, finalize``, each at an
+``X-Goog-Upload-Offset``. After a failed chunk the client asks the server where it got
+to (``query`` -> ``X-Goog-Upload-Size-Received``) and resumes from there instead of
+restarting. Files are read one chunk at a time, never whole.
+
+Downloads stream a file's bytes to a path or binary file object, following the
+service's redirect by hand so the API key is never sent to another origin.
+"""
+
+from __future__ import annotations
+
+import io
+import mimetypes
+import os
+import uuid
+from collections.abc import Callable
+from fnmatch import fnmatch
+from typing import IO, Any, BinaryIO, Union
+
+from . import structs
+from .errors import RequestValidationError
+
+#: Up to this size the whole payload goes in one multipart request.
+MULTIPART_LIMIT = 5 * 1024 * 1024
+#: Default chunk for resumable uploads; rounded to the server's granularity.
+DEFAULT_CHUNK = 8 * 1024 * 1024
+Progress = Callable[[int, int], None]
+#: What an upload accepts: a path, the bytes themselves, or a binary file object.
+UploadFile = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview, BinaryIO]
+
+
+class Source:
+    """A payload to upload: a path, bytes, or a binary file object, read in pieces."""
+
+    def __init__(self, file: Any, mime_type: str | None = None) -> None:
+        self._owned: IO[bytes] | None = None
+        self.name: str | None = None
+        if isinstance(file, (bytes, bytearray, memoryview)):
+            self.stream: BinaryIO = io.BytesIO(bytes(file))
+        elif isinstance(file, (str, os.PathLike)):
+            self.name = os.fspath(file)
+            try:
+                self.stream = self._owned = open(self.name, "rb")  # noqa: SIM115
+            except OSError as exc:
+                raise RequestValidationError(
+                    f"file: cannot open {self.name!r}: {exc}", "file"
+                ) from None
+        elif hasattr(file, "read"):
+            self.stream = file
+            name = getattr(file, "name", None)
+            self.name = name if isinstance(name, str) else None
+        else:
+            raise RequestValidationError(
+                f"file: expected a path, bytes or a binary file object, got {type(file).__name__}",
+                path="file",
+            )
+        self.start = self._tell()
+        self.size = self._measure()
+        self.mime_type = mime_type or self._guess()
+
+    def _tell(self) -> int:
+        try:
+            return self.stream.tell()
+        except (OSError, AttributeError, io.UnsupportedOperation):
+            return 0
+
+    def _measure(self) -> int:
+        try:
+            end = self.stream.seek(0, io.SEEK_END)
+            self.stream.seek(self.start)
+            return end - self.start
+        except (OSError, AttributeError, io.UnsupportedOperation):
+            raise RequestValidationError(
+                "file: the file object is not seekable, so its size is unknown; "
+                "pass a path, bytes, or a seekable file",
+                path="file",
+            ) from None
+
+    def _guess(self) -> str:
+        if self.name:
+            guessed, _ = mimetypes.guess_type(self.name)
+            if guessed:
+                return guessed
+        return "application/octet-stream"
+
+    def read_at(self, offset: int, size: int) -> bytes:
+        self.stream.seek(self.start + offset)
+        data = self.stream.read(size)
+        if not isinstance(data, bytes):
+            raise RequestValidationError("file: the file object must be opened in binary mode")
+        return data
+
+    def close(self) -> None:
+        if self._owned is not None:
+            self._owned.close()
+
+
+def check_limits(source: Source, upload: dict[str, Any]) -> None:
+    """Refuse what the document says the service refuses (``maxSize`` and ``accept``)."""
+    max_size = upload.get("max_size")
+    if max_size is not None and source.size > max_size:
+        raise RequestValidationError(
+            f"file: {source.size} bytes exceeds the method's maximum of {max_size} bytes",
+            path="file",
+        )
+    accept = upload.get("accept") or ("*/*",)
+    if not any(fnmatch(source.mime_type, pattern) for pattern in accept):
+        raise RequestValidationError(
+            f"mime_type: {source.mime_type!r} is not accepted (accepts {', '.join(accept)})",
+            path="mime_type",
+        )
+
+
+def metadata_bytes(request_type: type | None, body: Any) -> bytes:
+    if request_type is None or body is None:
+        return b"{}"
+    return structs.encode_body(request_type, body)
+
+
+def multipart_body(metadata: bytes, source: Source) -> tuple[bytes, str]:
+    """A ``multipart/related`` body (RFC 2387): JSON metadata, then the media."""
+    data = source.read_at(0, source.size)
+    boundary = "genlang" + uuid.uuid4().hex
+    while boundary.encode() in data or boundary.encode() in metadata:
+        boundary = "genlang" + uuid.uuid4().hex
+    parts = [
+        f"--{boundary}\r\ncontent-type: application/json; charset=UTF-8\r\n\r\n".encode(),
+        metadata,
+        f"\r\n--{boundary}\r\ncontent-type: {source.mime_type}\r\n\r\n".encode(),
+        data,
+        f"\r\n--{boundary}--\r\n".encode(),
+    ]
+    return b"".join(parts), f"multipart/related; boundary={boundary}"
+
+
+def chunk_size(requested: int | None, granularity: str | None) -> int:
+    """The chunk length: requested (or default) rounded up to the server's granularity."""
+    size = requested or DEFAULT_CHUNK
+    try:
+        unit = int(granularity) if granularity else 0
+    except ValueError:
+        unit = 0
+    if unit > 0:
+        size = max(unit, -(-size // unit) * unit)
+    return size
+
+
+def same_origin(a: Any, b: Any) -> bool:
+    return (a.scheme, a.host, a.port) == (b.scheme, b.host, b.port)
