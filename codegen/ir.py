@@ -44,6 +44,10 @@ class Enum:
     doc: str
     members: tuple[EnumMember, ...]
 
+    @property
+    def class_doc(self) -> str:
+        return f"Values of `{self.discovery_path}`.\n\n{self.doc}"
+
 
 @dataclass(frozen=True)
 class Param:
@@ -137,6 +141,14 @@ class Resource:
     methods: tuple[Method, ...]
     children: tuple[Resource, ...]
 
+    @property
+    def class_doc(self) -> str:
+        return f"The `{self.wire_name}` resource ({self.discovery_path})."
+
+    @property
+    def async_class_doc(self) -> str:
+        return f"The `{self.wire_name}` resource ({self.discovery_path}), asynchronous."
+
 
 @dataclass(frozen=True)
 class Version:
@@ -181,6 +193,56 @@ class Version:
     def uses_bodies(self) -> bool:
         """Whether resources.py needs ``Mapping`` and ``Any`` for dict bodies."""
         return any(m.request_type for m in self.methods)
+
+    @property
+    def package_doc(self) -> str:
+        return (
+            f"{self.title}, API version {self.version}, revision {self.revision}: a typed "
+            "client.\n\nImporting this package is cheap: `Client`, `AsyncClient`, `types` "
+            "and `enums` load on first use."
+        )
+
+    @property
+    def types_doc(self) -> str:
+        return (
+            f"Request and response types of {self.title} {self.version}: one msgspec Struct "
+            "per Discovery schema, named as the schema.\n\nEvery field is optional and "
+            "defaults to None; unset fields are left out of the JSON."
+        )
+
+    @property
+    def enums_doc(self) -> str:
+        return (
+            f"Allowed values of the enum fields of {self.title} {self.version}, as string "
+            "constants.\n\nFields stay typed `str`, so a value the server adds later still "
+            "decodes; compare against these constants."
+        )
+
+    @property
+    def resources_doc(self) -> str:
+        return (
+            f"Resources and methods of {self.title} {self.version}, sync and async.\n\n"
+            "Each method body is one call into the runtime with the method's MethodSpec."
+        )
+
+    @property
+    def client_module_doc(self) -> str:
+        return f"`Client` and `AsyncClient` for {self.title} {self.version}."
+
+    @property
+    def client_doc(self) -> str:
+        return f"{self.title} {self.version} (revision {self.revision}).\n\n{self.description}"
+
+    @property
+    def async_client_doc(self) -> str:
+        return (
+            f"{self.title} {self.version} (revision {self.revision}), asynchronous.\n\n"
+            f"{self.description}"
+        )
+
+    @property
+    def root_url_with_service_path(self) -> str:
+        return self.root_url + self.service_path
 
     @property
     def header(self) -> str:
