@@ -58,6 +58,7 @@ class _ClientBase:
         http_client: Any = None,
         http_backend: str | None = None,
         timeout: Any = None,
+        stream_idle_timeout: float | None = None,
         retry: RetryPolicy | None = None,
         headers: Mapping[str, str] | None = None,
         credentials: Any = None,
@@ -73,7 +74,10 @@ class _ClientBase:
             http_client: An ``httpx`` or ``httpx2`` client to send requests with (sync
                 client for ``Client``, async for ``AsyncClient``); closed by the caller.
             http_backend: ``"httpx"`` (default) or ``"httpx2"`` when no client is given.
-            timeout: Default timeout in seconds, or an ``httpx.Timeout``.
+            timeout: Default timeout in seconds, or an ``httpx.Timeout``; finite by
+                default (10 s to connect, 600 s between bytes of a response).
+            stream_idle_timeout: Seconds a stream may stay silent between events
+                before it is abandoned with ``APITimeoutError`` (default 120).
             retry: Default ``RetryPolicy``.
             headers: Extra headers sent with every request.
             credentials: Instead of an API key: an OAuth2 access token, a callable
@@ -95,7 +99,7 @@ class _ClientBase:
             httpx_module=x,
             base_url=self.base_url,
             headers=base_headers,
-            options=CallOptions(timeout=timeout),
+            options=CallOptions(timeout=timeout, stream_idle_timeout=stream_idle_timeout),
             retry=retry or RetryPolicy(),
             auth=self._auth,
             api_version=self.API_VERSION,
