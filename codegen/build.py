@@ -321,7 +321,9 @@ class _Builder:
             self.struct(sid, node)
         spec_pool = NamePool()
         # Client attributes share the namespace of the client base class's own names.
-        client_pool = NamePool({"close", "base_url", "ROOT_URL", "API_VERSION"})
+        client_pool = NamePool(
+            {"close", "base_url", "download", "wait_operation", "ROOT_URL", "API_VERSION"}
+        )
         all_resources: list[ir.Resource] = []
         top = []
         for r in self.doc.resources:

@@ -4,18 +4,20 @@
 
 from __future__ import annotations
 
-from generativelanguage.runtime.client import AsyncClientBase, SyncClientBase
-from generativelanguage.runtime.transport import AsyncTransport, SyncTransport
+from functools import cached_property
+from typing import TYPE_CHECKING
 
-from . import types
-from .resources import (
-    AsyncModelsResource,
-    AsyncOperationsResource,
-    AsyncTunedModelsResource,
-    ModelsResource,
-    OperationsResource,
-    TunedModelsResource,
-)
+from generativelanguage.runtime.client import AsyncClientBase, SyncClientBase
+
+if TYPE_CHECKING:
+    from .resources import (
+        AsyncModelsResource,
+        AsyncOperationsResource,
+        AsyncTunedModelsResource,
+        ModelsResource,
+        OperationsResource,
+        TunedModelsResource,
+    )
 
 
 class Client(SyncClientBase):
@@ -31,16 +33,28 @@ class Client(SyncClientBase):
 
     ROOT_URL = "https://generativelanguage.googleapis.com/"
     API_VERSION = "v1"
-    _TYPES = types
-    _OPERATION_TYPE = types.Operation
-    models: ModelsResource
-    operations: OperationsResource
-    tuned_models: TunedModelsResource
+    _OPERATION_TYPE = "Operation"
 
-    def _bind(self, transport: SyncTransport) -> None:
-        self.models = ModelsResource(transport)
-        self.operations = OperationsResource(transport)
-        self.tuned_models = TunedModelsResource(transport)
+    @cached_property
+    def models(self) -> ModelsResource:
+        """The `models` resource (resources.models)."""
+        from .resources import ModelsResource
+
+        return ModelsResource(self._transport)
+
+    @cached_property
+    def operations(self) -> OperationsResource:
+        """The `operations` resource (resources.operations)."""
+        from .resources import OperationsResource
+
+        return OperationsResource(self._transport)
+
+    @cached_property
+    def tuned_models(self) -> TunedModelsResource:
+        """The `tunedModels` resource (resources.tunedModels)."""
+        from .resources import TunedModelsResource
+
+        return TunedModelsResource(self._transport)
 
 
 class AsyncClient(AsyncClientBase):
@@ -56,13 +70,25 @@ class AsyncClient(AsyncClientBase):
 
     ROOT_URL = "https://generativelanguage.googleapis.com/"
     API_VERSION = "v1"
-    _TYPES = types
-    _OPERATION_TYPE = types.Operation
-    models: AsyncModelsResource
-    operations: AsyncOperationsResource
-    tuned_models: AsyncTunedModelsResource
+    _OPERATION_TYPE = "Operation"
 
-    def _bind(self, transport: AsyncTransport) -> None:
-        self.models = AsyncModelsResource(transport)
-        self.operations = AsyncOperationsResource(transport)
-        self.tuned_models = AsyncTunedModelsResource(transport)
+    @cached_property
+    def models(self) -> AsyncModelsResource:
+        """The `models` resource (resources.models), asynchronous."""
+        from .resources import AsyncModelsResource
+
+        return AsyncModelsResource(self._transport)
+
+    @cached_property
+    def operations(self) -> AsyncOperationsResource:
+        """The `operations` resource (resources.operations), asynchronous."""
+        from .resources import AsyncOperationsResource
+
+        return AsyncOperationsResource(self._transport)
+
+    @cached_property
+    def tuned_models(self) -> AsyncTunedModelsResource:
+        """The `tunedModels` resource (resources.tunedModels), asynchronous."""
+        from .resources import AsyncTunedModelsResource
+
+        return AsyncTunedModelsResource(self._transport)

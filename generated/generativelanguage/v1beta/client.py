@@ -4,36 +4,38 @@
 
 from __future__ import annotations
 
-from generativelanguage.runtime.client import AsyncClientBase, SyncClientBase
-from generativelanguage.runtime.transport import AsyncTransport, SyncTransport
+from functools import cached_property
+from typing import TYPE_CHECKING
 
-from . import types
-from .resources import (
-    AsyncAuthTokensResource,
-    AsyncBatchesResource,
-    AsyncCachedContentsResource,
-    AsyncCorporaResource,
-    AsyncDynamicResource,
-    AsyncEnvironmentsResource,
-    AsyncFileSearchStoresResource,
-    AsyncFilesResource,
-    AsyncGeneratedFilesResource,
-    AsyncMediaResource,
-    AsyncModelsResource,
-    AsyncTunedModelsResource,
-    AuthTokensResource,
-    BatchesResource,
-    CachedContentsResource,
-    CorporaResource,
-    DynamicResource,
-    EnvironmentsResource,
-    FileSearchStoresResource,
-    FilesResource,
-    GeneratedFilesResource,
-    MediaResource,
-    ModelsResource,
-    TunedModelsResource,
-)
+from generativelanguage.runtime.client import AsyncClientBase, SyncClientBase
+
+if TYPE_CHECKING:
+    from .resources import (
+        AsyncAuthTokensResource,
+        AsyncBatchesResource,
+        AsyncCachedContentsResource,
+        AsyncCorporaResource,
+        AsyncDynamicResource,
+        AsyncEnvironmentsResource,
+        AsyncFileSearchStoresResource,
+        AsyncFilesResource,
+        AsyncGeneratedFilesResource,
+        AsyncMediaResource,
+        AsyncModelsResource,
+        AsyncTunedModelsResource,
+        AuthTokensResource,
+        BatchesResource,
+        CachedContentsResource,
+        CorporaResource,
+        DynamicResource,
+        EnvironmentsResource,
+        FileSearchStoresResource,
+        FilesResource,
+        GeneratedFilesResource,
+        MediaResource,
+        ModelsResource,
+        TunedModelsResource,
+    )
 
 
 class Client(SyncClientBase):
@@ -49,34 +51,91 @@ class Client(SyncClientBase):
 
     ROOT_URL = "https://generativelanguage.googleapis.com/"
     API_VERSION = "v1beta"
-    _TYPES = types
-    _OPERATION_TYPE = types.Operation
-    auth_tokens: AuthTokensResource
-    batches: BatchesResource
-    cached_contents: CachedContentsResource
-    corpora: CorporaResource
-    dynamic: DynamicResource
-    environments: EnvironmentsResource
-    file_search_stores: FileSearchStoresResource
-    files: FilesResource
-    generated_files: GeneratedFilesResource
-    media: MediaResource
-    models: ModelsResource
-    tuned_models: TunedModelsResource
+    _OPERATION_TYPE = "Operation"
 
-    def _bind(self, transport: SyncTransport) -> None:
-        self.auth_tokens = AuthTokensResource(transport)
-        self.batches = BatchesResource(transport)
-        self.cached_contents = CachedContentsResource(transport)
-        self.corpora = CorporaResource(transport)
-        self.dynamic = DynamicResource(transport)
-        self.environments = EnvironmentsResource(transport)
-        self.file_search_stores = FileSearchStoresResource(transport)
-        self.files = FilesResource(transport)
-        self.generated_files = GeneratedFilesResource(transport)
-        self.media = MediaResource(transport)
-        self.models = ModelsResource(transport)
-        self.tuned_models = TunedModelsResource(transport)
+    @cached_property
+    def auth_tokens(self) -> AuthTokensResource:
+        """The `auth_tokens` resource (resources.auth_tokens)."""
+        from .resources import AuthTokensResource
+
+        return AuthTokensResource(self._transport)
+
+    @cached_property
+    def batches(self) -> BatchesResource:
+        """The `batches` resource (resources.batches)."""
+        from .resources import BatchesResource
+
+        return BatchesResource(self._transport)
+
+    @cached_property
+    def cached_contents(self) -> CachedContentsResource:
+        """The `cachedContents` resource (resources.cachedContents)."""
+        from .resources import CachedContentsResource
+
+        return CachedContentsResource(self._transport)
+
+    @cached_property
+    def corpora(self) -> CorporaResource:
+        """The `corpora` resource (resources.corpora)."""
+        from .resources import CorporaResource
+
+        return CorporaResource(self._transport)
+
+    @cached_property
+    def dynamic(self) -> DynamicResource:
+        """The `dynamic` resource (resources.dynamic)."""
+        from .resources import DynamicResource
+
+        return DynamicResource(self._transport)
+
+    @cached_property
+    def environments(self) -> EnvironmentsResource:
+        """The `environments` resource (resources.environments)."""
+        from .resources import EnvironmentsResource
+
+        return EnvironmentsResource(self._transport)
+
+    @cached_property
+    def file_search_stores(self) -> FileSearchStoresResource:
+        """The `fileSearchStores` resource (resources.fileSearchStores)."""
+        from .resources import FileSearchStoresResource
+
+        return FileSearchStoresResource(self._transport)
+
+    @cached_property
+    def files(self) -> FilesResource:
+        """The `files` resource (resources.files)."""
+        from .resources import FilesResource
+
+        return FilesResource(self._transport)
+
+    @cached_property
+    def generated_files(self) -> GeneratedFilesResource:
+        """The `generatedFiles` resource (resources.generatedFiles)."""
+        from .resources import GeneratedFilesResource
+
+        return GeneratedFilesResource(self._transport)
+
+    @cached_property
+    def media(self) -> MediaResource:
+        """The `media` resource (resources.media)."""
+        from .resources import MediaResource
+
+        return MediaResource(self._transport)
+
+    @cached_property
+    def models(self) -> ModelsResource:
+        """The `models` resource (resources.models)."""
+        from .resources import ModelsResource
+
+        return ModelsResource(self._transport)
+
+    @cached_property
+    def tuned_models(self) -> TunedModelsResource:
+        """The `tunedModels` resource (resources.tunedModels)."""
+        from .resources import TunedModelsResource
+
+        return TunedModelsResource(self._transport)
 
 
 class AsyncClient(AsyncClientBase):
@@ -92,31 +151,88 @@ class AsyncClient(AsyncClientBase):
 
     ROOT_URL = "https://generativelanguage.googleapis.com/"
     API_VERSION = "v1beta"
-    _TYPES = types
-    _OPERATION_TYPE = types.Operation
-    auth_tokens: AsyncAuthTokensResource
-    batches: AsyncBatchesResource
-    cached_contents: AsyncCachedContentsResource
-    corpora: AsyncCorporaResource
-    dynamic: AsyncDynamicResource
-    environments: AsyncEnvironmentsResource
-    file_search_stores: AsyncFileSearchStoresResource
-    files: AsyncFilesResource
-    generated_files: AsyncGeneratedFilesResource
-    media: AsyncMediaResource
-    models: AsyncModelsResource
-    tuned_models: AsyncTunedModelsResource
+    _OPERATION_TYPE = "Operation"
 
-    def _bind(self, transport: AsyncTransport) -> None:
-        self.auth_tokens = AsyncAuthTokensResource(transport)
-        self.batches = AsyncBatchesResource(transport)
-        self.cached_contents = AsyncCachedContentsResource(transport)
-        self.corpora = AsyncCorporaResource(transport)
-        self.dynamic = AsyncDynamicResource(transport)
-        self.environments = AsyncEnvironmentsResource(transport)
-        self.file_search_stores = AsyncFileSearchStoresResource(transport)
-        self.files = AsyncFilesResource(transport)
-        self.generated_files = AsyncGeneratedFilesResource(transport)
-        self.media = AsyncMediaResource(transport)
-        self.models = AsyncModelsResource(transport)
-        self.tuned_models = AsyncTunedModelsResource(transport)
+    @cached_property
+    def auth_tokens(self) -> AsyncAuthTokensResource:
+        """The `auth_tokens` resource (resources.auth_tokens), asynchronous."""
+        from .resources import AsyncAuthTokensResource
+
+        return AsyncAuthTokensResource(self._transport)
+
+    @cached_property
+    def batches(self) -> AsyncBatchesResource:
+        """The `batches` resource (resources.batches), asynchronous."""
+        from .resources import AsyncBatchesResource
+
+        return AsyncBatchesResource(self._transport)
+
+    @cached_property
+    def cached_contents(self) -> AsyncCachedContentsResource:
+        """The `cachedContents` resource (resources.cachedContents), asynchronous."""
+        from .resources import AsyncCachedContentsResource
+
+        return AsyncCachedContentsResource(self._transport)
+
+    @cached_property
+    def corpora(self) -> AsyncCorporaResource:
+        """The `corpora` resource (resources.corpora), asynchronous."""
+        from .resources import AsyncCorporaResource
+
+        return AsyncCorporaResource(self._transport)
+
+    @cached_property
+    def dynamic(self) -> AsyncDynamicResource:
+        """The `dynamic` resource (resources.dynamic), asynchronous."""
+        from .resources import AsyncDynamicResource
+
+        return AsyncDynamicResource(self._transport)
+
+    @cached_property
+    def environments(self) -> AsyncEnvironmentsResource:
+        """The `environments` resource (resources.environments), asynchronous."""
+        from .resources import AsyncEnvironmentsResource
+
+        return AsyncEnvironmentsResource(self._transport)
+
+    @cached_property
+    def file_search_stores(self) -> AsyncFileSearchStoresResource:
+        """The `fileSearchStores` resource (resources.fileSearchStores), asynchronous."""
+        from .resources import AsyncFileSearchStoresResource
+
+        return AsyncFileSearchStoresResource(self._transport)
+
+    @cached_property
+    def files(self) -> AsyncFilesResource:
+        """The `files` resource (resources.files), asynchronous."""
+        from .resources import AsyncFilesResource
+
+        return AsyncFilesResource(self._transport)
+
+    @cached_property
+    def generated_files(self) -> AsyncGeneratedFilesResource:
+        """The `generatedFiles` resource (resources.generatedFiles), asynchronous."""
+        from .resources import AsyncGeneratedFilesResource
+
+        return AsyncGeneratedFilesResource(self._transport)
+
+    @cached_property
+    def media(self) -> AsyncMediaResource:
+        """The `media` resource (resources.media), asynchronous."""
+        from .resources import AsyncMediaResource
+
+        return AsyncMediaResource(self._transport)
+
+    @cached_property
+    def models(self) -> AsyncModelsResource:
+        """The `models` resource (resources.models), asynchronous."""
+        from .resources import AsyncModelsResource
+
+        return AsyncModelsResource(self._transport)
+
+    @cached_property
+    def tuned_models(self) -> AsyncTunedModelsResource:
+        """The `tunedModels` resource (resources.tunedModels), asynchronous."""
+        from .resources import AsyncTunedModelsResource
+
+        return AsyncTunedModelsResource(self._transport)

@@ -87,8 +87,6 @@ class _ClientBase:
         self._auth = TokenSource(credentials) if credentials is not None else None
         self._api_key = resolve_api_key(api_key) if self._auth is None or api_key else None
         self._owns_http = http_client is None
-        if http_client is None:
-            http_client = self._new_http_client(x)
         base_headers = {"x-goog-api-client": f"generativelanguage-py/{_VERSION}"}
         if self._api_key:
             base_headers["x-goog-api-key"] = self._api_key
@@ -96,6 +94,7 @@ class _ClientBase:
         self.base_url = base_url or self.ROOT_URL
         self._transport = self._transport_class(
             http=http_client,
+            http_factory=self._http_factory(x),
             httpx_module=x,
             base_url=self.base_url,
             headers=base_headers,
@@ -106,8 +105,10 @@ class _ClientBase:
         )
         self._bind(self._transport)
 
-    def _new_http_client(self, x: Any) -> Any:
-        return x.Client()
+    @staticmethod
+    def _http_factory(x: Any) -> Any:
+        """A callable making the HTTP client, called on the first request."""
+        return x.Client
 
     def _bind(self, transport: Any) -> None:
         """Attach the resources; generated subclasses implement it."""
@@ -116,9 +117,15 @@ class _ClientBase:
         key = "set" if self._api_key else "none"
         return f"{type(self).__name__}(base_url={self.base_url!r}, api_key=<{key}>)"
 
-    # Generated subclasses set these: the version's types module and its Operation type.
-    _TYPES: Any = None
-    _OPERATION_TYPE: Any = None
+    # Generated subclasses name their version's Operation type. The version's ``types``
+    # module sits beside the generated client module and is imported on first use, to
+    # keep client construction cheap.
+    _OPERATION_TYPE = ""
+
+    def _operation_types(self) -> tuple[Any, Any]:
+        package = type(self).__module__.rpartition(".")[0]
+        types = importlib.import_module(".types", package)
+        return types, getattr(types, self._OPERATION_TYPE, None)
 
 
 class SyncClientBase(_ClientBase):
@@ -147,11 +154,12 @@ class SyncClientBase(_ClientBase):
             APIError: The subclass for the operation's ``error`` when it failed.
             APITimeoutError: Not done within ``timeout``.
         """
+        types, operation_type = self._operation_types()
         return operations.wait(
             self._transport,
-            self._TYPES,
+            types,
             self.API_VERSION,
-            self._OPERATION_TYPE,
+            operation_type,
             operation,
             timeout,
             options,
@@ -186,8 +194,9 @@ class AsyncClientBase(_ClientBase):
 
     _transport_class = AsyncTransport
 
-    def _new_http_client(self, x: Any) -> Any:
-        return x.AsyncClient()
+    @staticmethod
+    def _http_factory(x: Any) -> Any:
+        return x.AsyncClient
 
     async def wait_operation(
         self,
@@ -197,11 +206,12 @@ class AsyncClientBase(_ClientBase):
         options: CallOptions | None = None,
     ) -> Any:
         """Poll a long-running operation until it is done (see ``Client.wait_operation``)."""
+        types, operation_type = self._operation_types()
         return await operations.async_wait(
             self._transport,
-            self._TYPES,
+            types,
             self.API_VERSION,
-            self._OPERATION_TYPE,
+            operation_type,
             operation,
             timeout,
             options,

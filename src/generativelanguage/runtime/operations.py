@@ -8,7 +8,6 @@ poll ``GET <version>/<operation name>`` with capped exponential backoff and jitt
 
 from __future__ import annotations
 
-import asyncio
 import random
 import time
 from types import ModuleType
@@ -19,7 +18,7 @@ import msgspec
 from .errors import _BY_NUMBER as BY_CODE
 from .errors import BY_STATUS, APIError, APITimeoutError, RequestValidationError
 from .paths import PathParam
-from .transport import MethodSpec
+from .transport import MethodSpec, _sleep
 
 DEFAULT_TIMEOUT = 900.0
 INITIAL_POLL = 1.0
@@ -158,6 +157,6 @@ async def async_wait(
             delay = poll_delay(attempt)
             if deadline is not None and time.monotonic() + delay > deadline:
                 raise _timed_out(name, timeout)
-            await asyncio.sleep(delay)
+            await _sleep(delay)
         current = await transport.call(spec, (name,), None, None, options)
     return finish(types, current)

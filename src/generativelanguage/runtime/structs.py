@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import difflib
 import re
 import types as _pytypes
 import typing
@@ -174,6 +173,8 @@ def _normalize(cls: type, value: Mapping[str, Any], path: str) -> dict[str, Any]
     for key, item in value.items():
         field = by_key.get(key) if isinstance(key, str) else None
         if field is None:
+            import difflib  # error path only
+
             close = difflib.get_close_matches(str(key), list(by_key), n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise RequestValidationError(

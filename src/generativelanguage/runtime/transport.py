@@ -9,10 +9,9 @@ differ only in the lines that do I/O. Works on the httpx API, with either ``http
 
 from __future__ import annotations
 
-import asyncio
-import email.utils
 import logging
 import os
+import threading
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -103,6 +102,8 @@ def retry_hint(error: APIError) -> float | None:
         value = value.strip()
         if value.isdigit():
             return float(value)
+        import email.utils  # only for the rare HTTP-date form
+
         try:
             when = email.utils.parsedate_to_datetime(value)
             return max(0.0, when.timestamp() - time.time())
@@ -157,15 +158,30 @@ class _Base:
         retry: RetryPolicy,
         auth: TokenSource | None = None,
         api_version: str = "",
+        http_factory: Any = None,
     ) -> None:
         self.auth = auth
         self.api_version = api_version
-        self.http = http
+        # The HTTP client is created on first use: building an httpx client (connection
+        # pool, SSL context) costs more than importing this whole package.
+        self._http = http
+        self._http_factory = http_factory or httpx_module.Client
+        self._http_lock = threading.Lock()
         self.x = httpx_module
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
         self.headers = dict(headers)
         self.options = options
         self.retry = retry
+
+    @property
+    def http(self) -> Any:
+        http = self._http
+        if http is None:
+            with self._http_lock:
+                if self._http is None:
+                    self._http = self._http_factory()
+                http = self._http
+        return http
 
     def timeout(self, opts: CallOptions, streaming: bool) -> Any:
         t = opts.timeout
@@ -569,7 +585,8 @@ class SyncTransport(_Base):
             response.close()
 
     def close(self) -> None:
-        self.http.close()
+        if self._http is not None:
+            self._http.close()
 
 
 class AsyncTransport(_Base):
@@ -609,7 +626,7 @@ class AsyncTransport(_Base):
             if delay is None:
                 raise error
             logger.debug("%s: retrying in %.2f s after %s", spec.id, delay, error)
-            await asyncio.sleep(delay)
+            await _sleep(delay)
 
     async def call(self, spec, path_values, body=None, query=None, options=None) -> Any:
         opts = self.options.merged(options)
@@ -710,7 +727,7 @@ class AsyncTransport(_Base):
             if delay is None:
                 raise error
             logger.debug("%s: upload chunk at %d failed (%s); resuming", spec.id, offset, error)
-            await asyncio.sleep(delay)
+            await _sleep(delay)
             try:
                 answer = await self.http.send(self.query_request(url, opts), follow_redirects=False)
             except self.x.TransportError:
@@ -748,7 +765,15 @@ class AsyncTransport(_Base):
             await response.aclose()
 
     async def close(self) -> None:
-        await self.http.aclose()
+        if self._http is not None:
+            await self._http.aclose()
+
+
+async def _sleep(seconds: float) -> None:
+    # asyncio is imported on first use so that importing the sync client stays cheap.
+    import asyncio
+
+    await asyncio.sleep(seconds)
 
 
 class _Sink:

@@ -15,9 +15,7 @@ service's redirect by hand so the API key is never sent to another origin.
 from __future__ import annotations
 
 import io
-import mimetypes
 import os
-import uuid
 from collections.abc import Callable
 from fnmatch import fnmatch
 from typing import IO, Any, BinaryIO, Union
@@ -82,6 +80,8 @@ class Source:
             ) from None
 
     def _guess(self) -> str:
+        import mimetypes
+
         if self.name:
             guessed, _ = mimetypes.guess_type(self.name)
             if guessed:
@@ -124,6 +124,8 @@ def metadata_bytes(request_type: type | None, body: Any) -> bytes:
 
 def multipart_body(metadata: bytes, source: Source) -> tuple[bytes, str]:
     """A ``multipart/related`` body (RFC 2387): JSON metadata, then the media."""
+    import uuid
+
     data = source.read_at(0, source.size)
     boundary = "genlang" + uuid.uuid4().hex
     while boundary.encode() in data or boundary.encode() in metadata:

@@ -4,14 +4,16 @@
 
 from __future__ import annotations
 
-from generativelanguage.runtime.client import AsyncClientBase, SyncClientBase
-from generativelanguage.runtime.transport import AsyncTransport, SyncTransport
+from functools import cached_property
+from typing import TYPE_CHECKING
 
-from . import types
-from .resources import (
-    AsyncConfigsResource,
-    ConfigsResource,
-)
+from generativelanguage.runtime.client import AsyncClientBase, SyncClientBase
+
+if TYPE_CHECKING:
+    from .resources import (
+        AsyncConfigsResource,
+        ConfigsResource,
+    )
 
 
 class Client(SyncClientBase):
@@ -23,12 +25,14 @@ class Client(SyncClientBase):
 
     ROOT_URL = "https://generativelanguage.example.invalid/"
     API_VERSION = "v1golden_dangling_ref"
-    _TYPES = types
-    _OPERATION_TYPE = None
-    configs: ConfigsResource
+    _OPERATION_TYPE = ""
 
-    def _bind(self, transport: SyncTransport) -> None:
-        self.configs = ConfigsResource(transport)
+    @cached_property
+    def configs(self) -> ConfigsResource:
+        """The `configs` resource (resources.configs)."""
+        from .resources import ConfigsResource
+
+        return ConfigsResource(self._transport)
 
 
 class AsyncClient(AsyncClientBase):
@@ -40,9 +44,11 @@ class AsyncClient(AsyncClientBase):
 
     ROOT_URL = "https://generativelanguage.example.invalid/"
     API_VERSION = "v1golden_dangling_ref"
-    _TYPES = types
-    _OPERATION_TYPE = None
-    configs: AsyncConfigsResource
+    _OPERATION_TYPE = ""
 
-    def _bind(self, transport: AsyncTransport) -> None:
-        self.configs = AsyncConfigsResource(transport)
+    @cached_property
+    def configs(self) -> AsyncConfigsResource:
+        """The `configs` resource (resources.configs), asynchronous."""
+        from .resources import AsyncConfigsResource
+
+        return AsyncConfigsResource(self._transport)

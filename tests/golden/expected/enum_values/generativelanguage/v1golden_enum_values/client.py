@@ -4,14 +4,16 @@
 
 from __future__ import annotations
 
-from generativelanguage.runtime.client import AsyncClientBase, SyncClientBase
-from generativelanguage.runtime.transport import AsyncTransport, SyncTransport
+from functools import cached_property
+from typing import TYPE_CHECKING
 
-from . import types
-from .resources import (
-    AsyncCandidatesResource,
-    CandidatesResource,
-)
+from generativelanguage.runtime.client import AsyncClientBase, SyncClientBase
+
+if TYPE_CHECKING:
+    from .resources import (
+        AsyncCandidatesResource,
+        CandidatesResource,
+    )
 
 
 class Client(SyncClientBase):
@@ -23,12 +25,14 @@ class Client(SyncClientBase):
 
     ROOT_URL = "https://generativelanguage.example.invalid/"
     API_VERSION = "v1golden_enum_values"
-    _TYPES = types
-    _OPERATION_TYPE = None
-    candidates: CandidatesResource
+    _OPERATION_TYPE = ""
 
-    def _bind(self, transport: SyncTransport) -> None:
-        self.candidates = CandidatesResource(transport)
+    @cached_property
+    def candidates(self) -> CandidatesResource:
+        """The `candidates` resource (resources.candidates)."""
+        from .resources import CandidatesResource
+
+        return CandidatesResource(self._transport)
 
 
 class AsyncClient(AsyncClientBase):
@@ -40,9 +44,11 @@ class AsyncClient(AsyncClientBase):
 
     ROOT_URL = "https://generativelanguage.example.invalid/"
     API_VERSION = "v1golden_enum_values"
-    _TYPES = types
-    _OPERATION_TYPE = None
-    candidates: AsyncCandidatesResource
+    _OPERATION_TYPE = ""
 
-    def _bind(self, transport: AsyncTransport) -> None:
-        self.candidates = AsyncCandidatesResource(transport)
+    @cached_property
+    def candidates(self) -> AsyncCandidatesResource:
+        """The `candidates` resource (resources.candidates), asynchronous."""
+        from .resources import AsyncCandidatesResource
+
+        return AsyncCandidatesResource(self._transport)

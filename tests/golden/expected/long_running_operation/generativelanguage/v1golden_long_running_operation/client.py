@@ -6,14 +6,16 @@ v1golden_long_running_operation.
 
 from __future__ import annotations
 
-from generativelanguage.runtime.client import AsyncClientBase, SyncClientBase
-from generativelanguage.runtime.transport import AsyncTransport, SyncTransport
+from functools import cached_property
+from typing import TYPE_CHECKING
 
-from . import types
-from .resources import (
-    AsyncTunedModelsResource,
-    TunedModelsResource,
-)
+from generativelanguage.runtime.client import AsyncClientBase, SyncClientBase
+
+if TYPE_CHECKING:
+    from .resources import (
+        AsyncTunedModelsResource,
+        TunedModelsResource,
+    )
 
 
 class Client(SyncClientBase):
@@ -24,12 +26,14 @@ class Client(SyncClientBase):
 
     ROOT_URL = "https://generativelanguage.example.invalid/"
     API_VERSION = "v1golden_long_running_operation"
-    _TYPES = types
-    _OPERATION_TYPE = types.Operation
-    tuned_models: TunedModelsResource
+    _OPERATION_TYPE = "Operation"
 
-    def _bind(self, transport: SyncTransport) -> None:
-        self.tuned_models = TunedModelsResource(transport)
+    @cached_property
+    def tuned_models(self) -> TunedModelsResource:
+        """The `tunedModels` resource (resources.tunedModels)."""
+        from .resources import TunedModelsResource
+
+        return TunedModelsResource(self._transport)
 
 
 class AsyncClient(AsyncClientBase):
@@ -41,9 +45,11 @@ class AsyncClient(AsyncClientBase):
 
     ROOT_URL = "https://generativelanguage.example.invalid/"
     API_VERSION = "v1golden_long_running_operation"
-    _TYPES = types
-    _OPERATION_TYPE = types.Operation
-    tuned_models: AsyncTunedModelsResource
+    _OPERATION_TYPE = "Operation"
 
-    def _bind(self, transport: AsyncTransport) -> None:
-        self.tuned_models = AsyncTunedModelsResource(transport)
+    @cached_property
+    def tuned_models(self) -> AsyncTunedModelsResource:
+        """The `tunedModels` resource (resources.tunedModels), asynchronous."""
+        from .resources import AsyncTunedModelsResource
+
+        return AsyncTunedModelsResource(self._transport)

@@ -4,14 +4,16 @@
 
 from __future__ import annotations
 
-from generativelanguage.runtime.client import AsyncClientBase, SyncClientBase
-from generativelanguage.runtime.transport import AsyncTransport, SyncTransport
+from functools import cached_property
+from typing import TYPE_CHECKING
 
-from . import types
-from .resources import (
-    AsyncMediaResource,
-    MediaResource,
-)
+from generativelanguage.runtime.client import AsyncClientBase, SyncClientBase
+
+if TYPE_CHECKING:
+    from .resources import (
+        AsyncMediaResource,
+        MediaResource,
+    )
 
 
 class Client(SyncClientBase):
@@ -22,12 +24,14 @@ class Client(SyncClientBase):
 
     ROOT_URL = "https://generativelanguage.example.invalid/"
     API_VERSION = "v1golden_media_upload"
-    _TYPES = types
-    _OPERATION_TYPE = None
-    media: MediaResource
+    _OPERATION_TYPE = ""
 
-    def _bind(self, transport: SyncTransport) -> None:
-        self.media = MediaResource(transport)
+    @cached_property
+    def media(self) -> MediaResource:
+        """The `media` resource (resources.media)."""
+        from .resources import MediaResource
+
+        return MediaResource(self._transport)
 
 
 class AsyncClient(AsyncClientBase):
@@ -38,9 +42,11 @@ class AsyncClient(AsyncClientBase):
 
     ROOT_URL = "https://generativelanguage.example.invalid/"
     API_VERSION = "v1golden_media_upload"
-    _TYPES = types
-    _OPERATION_TYPE = None
-    media: AsyncMediaResource
+    _OPERATION_TYPE = ""
 
-    def _bind(self, transport: AsyncTransport) -> None:
-        self.media = AsyncMediaResource(transport)
+    @cached_property
+    def media(self) -> AsyncMediaResource:
+        """The `media` resource (resources.media), asynchronous."""
+        from .resources import AsyncMediaResource
+
+        return AsyncMediaResource(self._transport)

@@ -6,14 +6,16 @@ v1golden_nested_anonymous_object.
 
 from __future__ import annotations
 
-from generativelanguage.runtime.client import AsyncClientBase, SyncClientBase
-from generativelanguage.runtime.transport import AsyncTransport, SyncTransport
+from functools import cached_property
+from typing import TYPE_CHECKING
 
-from . import types
-from .resources import (
-    AsyncOutersResource,
-    OutersResource,
-)
+from generativelanguage.runtime.client import AsyncClientBase, SyncClientBase
+
+if TYPE_CHECKING:
+    from .resources import (
+        AsyncOutersResource,
+        OutersResource,
+    )
 
 
 class Client(SyncClientBase):
@@ -25,12 +27,14 @@ class Client(SyncClientBase):
 
     ROOT_URL = "https://generativelanguage.example.invalid/"
     API_VERSION = "v1golden_nested_anonymous_object"
-    _TYPES = types
-    _OPERATION_TYPE = None
-    outers: OutersResource
+    _OPERATION_TYPE = ""
 
-    def _bind(self, transport: SyncTransport) -> None:
-        self.outers = OutersResource(transport)
+    @cached_property
+    def outers(self) -> OutersResource:
+        """The `outers` resource (resources.outers)."""
+        from .resources import OutersResource
+
+        return OutersResource(self._transport)
 
 
 class AsyncClient(AsyncClientBase):
@@ -43,9 +47,11 @@ class AsyncClient(AsyncClientBase):
 
     ROOT_URL = "https://generativelanguage.example.invalid/"
     API_VERSION = "v1golden_nested_anonymous_object"
-    _TYPES = types
-    _OPERATION_TYPE = None
-    outers: AsyncOutersResource
+    _OPERATION_TYPE = ""
 
-    def _bind(self, transport: AsyncTransport) -> None:
-        self.outers = AsyncOutersResource(transport)
+    @cached_property
+    def outers(self) -> AsyncOutersResource:
+        """The `outers` resource (resources.outers), asynchronous."""
+        from .resources import AsyncOutersResource
+
+        return AsyncOutersResource(self._transport)

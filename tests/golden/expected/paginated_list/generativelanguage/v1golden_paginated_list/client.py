@@ -4,14 +4,16 @@
 
 from __future__ import annotations
 
-from generativelanguage.runtime.client import AsyncClientBase, SyncClientBase
-from generativelanguage.runtime.transport import AsyncTransport, SyncTransport
+from functools import cached_property
+from typing import TYPE_CHECKING
 
-from . import types
-from .resources import (
-    AsyncTunedModelsResource,
-    TunedModelsResource,
-)
+from generativelanguage.runtime.client import AsyncClientBase, SyncClientBase
+
+if TYPE_CHECKING:
+    from .resources import (
+        AsyncTunedModelsResource,
+        TunedModelsResource,
+    )
 
 
 class Client(SyncClientBase):
@@ -23,12 +25,14 @@ class Client(SyncClientBase):
 
     ROOT_URL = "https://generativelanguage.example.invalid/"
     API_VERSION = "v1golden_paginated_list"
-    _TYPES = types
-    _OPERATION_TYPE = None
-    tuned_models: TunedModelsResource
+    _OPERATION_TYPE = ""
 
-    def _bind(self, transport: SyncTransport) -> None:
-        self.tuned_models = TunedModelsResource(transport)
+    @cached_property
+    def tuned_models(self) -> TunedModelsResource:
+        """The `tunedModels` resource (resources.tunedModels)."""
+        from .resources import TunedModelsResource
+
+        return TunedModelsResource(self._transport)
 
 
 class AsyncClient(AsyncClientBase):
@@ -40,9 +44,11 @@ class AsyncClient(AsyncClientBase):
 
     ROOT_URL = "https://generativelanguage.example.invalid/"
     API_VERSION = "v1golden_paginated_list"
-    _TYPES = types
-    _OPERATION_TYPE = None
-    tuned_models: AsyncTunedModelsResource
+    _OPERATION_TYPE = ""
 
-    def _bind(self, transport: AsyncTransport) -> None:
-        self.tuned_models = AsyncTunedModelsResource(transport)
+    @cached_property
+    def tuned_models(self) -> AsyncTunedModelsResource:
+        """The `tunedModels` resource (resources.tunedModels), asynchronous."""
+        from .resources import AsyncTunedModelsResource
+
+        return AsyncTunedModelsResource(self._transport)

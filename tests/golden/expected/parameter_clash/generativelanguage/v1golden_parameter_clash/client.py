@@ -4,14 +4,16 @@
 
 from __future__ import annotations
 
-from generativelanguage.runtime.client import AsyncClientBase, SyncClientBase
-from generativelanguage.runtime.transport import AsyncTransport, SyncTransport
+from functools import cached_property
+from typing import TYPE_CHECKING
 
-from . import types
-from .resources import (
-    AsyncThingsResource,
-    ThingsResource,
-)
+from generativelanguage.runtime.client import AsyncClientBase, SyncClientBase
+
+if TYPE_CHECKING:
+    from .resources import (
+        AsyncThingsResource,
+        ThingsResource,
+    )
 
 
 class Client(SyncClientBase):
@@ -23,12 +25,14 @@ class Client(SyncClientBase):
 
     ROOT_URL = "https://generativelanguage.example.invalid/"
     API_VERSION = "v1golden_parameter_clash"
-    _TYPES = types
-    _OPERATION_TYPE = None
-    things: ThingsResource
+    _OPERATION_TYPE = ""
 
-    def _bind(self, transport: SyncTransport) -> None:
-        self.things = ThingsResource(transport)
+    @cached_property
+    def things(self) -> ThingsResource:
+        """The `things` resource (resources.things)."""
+        from .resources import ThingsResource
+
+        return ThingsResource(self._transport)
 
 
 class AsyncClient(AsyncClientBase):
@@ -40,9 +44,11 @@ class AsyncClient(AsyncClientBase):
 
     ROOT_URL = "https://generativelanguage.example.invalid/"
     API_VERSION = "v1golden_parameter_clash"
-    _TYPES = types
-    _OPERATION_TYPE = None
-    things: AsyncThingsResource
+    _OPERATION_TYPE = ""
 
-    def _bind(self, transport: AsyncTransport) -> None:
-        self.things = AsyncThingsResource(transport)
+    @cached_property
+    def things(self) -> AsyncThingsResource:
+        """The `things` resource (resources.things), asynchronous."""
+        from .resources import AsyncThingsResource
+
+        return AsyncThingsResource(self._transport)

@@ -4,14 +4,16 @@
 
 from __future__ import annotations
 
-from generativelanguage.runtime.client import AsyncClientBase, SyncClientBase
-from generativelanguage.runtime.transport import AsyncTransport, SyncTransport
+from functools import cached_property
+from typing import TYPE_CHECKING
 
-from . import types
-from .resources import (
-    AsyncModelsResource,
-    ModelsResource,
-)
+from generativelanguage.runtime.client import AsyncClientBase, SyncClientBase
+
+if TYPE_CHECKING:
+    from .resources import (
+        AsyncModelsResource,
+        ModelsResource,
+    )
 
 
 class Client(SyncClientBase):
@@ -23,12 +25,14 @@ class Client(SyncClientBase):
 
     ROOT_URL = "https://generativelanguage.example.invalid/"
     API_VERSION = "v1golden_sse_stream"
-    _TYPES = types
-    _OPERATION_TYPE = None
-    models: ModelsResource
+    _OPERATION_TYPE = ""
 
-    def _bind(self, transport: SyncTransport) -> None:
-        self.models = ModelsResource(transport)
+    @cached_property
+    def models(self) -> ModelsResource:
+        """The `models` resource (resources.models)."""
+        from .resources import ModelsResource
+
+        return ModelsResource(self._transport)
 
 
 class AsyncClient(AsyncClientBase):
@@ -40,9 +44,11 @@ class AsyncClient(AsyncClientBase):
 
     ROOT_URL = "https://generativelanguage.example.invalid/"
     API_VERSION = "v1golden_sse_stream"
-    _TYPES = types
-    _OPERATION_TYPE = None
-    models: AsyncModelsResource
+    _OPERATION_TYPE = ""
 
-    def _bind(self, transport: AsyncTransport) -> None:
-        self.models = AsyncModelsResource(transport)
+    @cached_property
+    def models(self) -> AsyncModelsResource:
+        """The `models` resource (resources.models), asynchronous."""
+        from .resources import AsyncModelsResource
+
+        return AsyncModelsResource(self._transport)
