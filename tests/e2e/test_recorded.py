@@ -15,11 +15,11 @@ import json
 
 import msgspec
 import pytest
-from generativelanguage.v1beta import Client, types
 
 from codegen.naming import snake_case
 from generativelanguage.runtime import errors, structs
 from generativelanguage.runtime.options import NO_RETRY
+from generativelanguage.v1beta import Client, types
 from tests.support import discovery as d
 from tests.support import recorded
 from tests.support.server import Reply

@@ -6,9 +6,9 @@ import asyncio
 import io
 
 import pytest
-from generativelanguage.v1beta import AsyncClient, Client, types
 
 from generativelanguage.runtime import errors
+from generativelanguage.v1beta import AsyncClient, Client, types
 from tests.support.server import LocalServer, Reply
 
 DATA = b"\x00\x01binary" * 5000

@@ -6,9 +6,9 @@ import asyncio
 import json
 
 import pytest
-from generativelanguage.v1beta import AsyncClient, Client, types
 
 from generativelanguage.runtime import errors, operations
+from generativelanguage.v1beta import AsyncClient, Client, types
 from tests.support.server import Reply
 
 TUNED = {

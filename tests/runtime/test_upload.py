@@ -8,10 +8,10 @@ import io
 import os
 
 import pytest
-from generativelanguage.v1beta import AsyncClient, Client, types
 
 from generativelanguage.runtime import errors, upload
 from generativelanguage.runtime.options import CallOptions, RetryPolicy
+from generativelanguage.v1beta import AsyncClient, Client, types
 from tests.support.server import LocalServer, Reply
 from tests.support.upload_server import UploadServer
 
