@@ -167,6 +167,7 @@ class _Base:
         self._http = http
         self._http_factory = http_factory or httpx_module.Client
         self._http_lock = threading.Lock()
+        self._timeouts: dict[Any, Any] = {}
         self.x = httpx_module
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
         self.headers = dict(headers)
@@ -184,6 +185,12 @@ class _Base:
         return http
 
     def timeout(self, opts: CallOptions, streaming: bool) -> Any:
+        """The httpx timeout of a call (memoised: most calls use the same few)."""
+        key = (opts.timeout, opts.stream_idle_timeout if streaming else None, streaming)
+        try:
+            return self._timeouts[key]
+        except (KeyError, TypeError):  # TypeError: an unhashable custom timeout object
+            pass
         t = opts.timeout
         if isinstance(t, (int, float)):
             t = self.x.Timeout(float(t))
@@ -192,6 +199,11 @@ class _Base:
         if streaming:
             idle = opts.stream_idle_timeout or DEFAULT_STREAM_IDLE_TIMEOUT
             t = self.x.Timeout(connect=t.connect, read=idle, write=t.write, pool=t.pool)
+        if len(self._timeouts) < 64:
+            try:
+                self._timeouts[key] = t
+            except TypeError:
+                pass
         return t
 
     def build(
