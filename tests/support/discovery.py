@@ -3,11 +3,14 @@ so tests check generated code against the document itself."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import re
 from functools import cache
 from pathlib import Path
+
+import msgspec
 
 from codegen import fetch
 
@@ -105,14 +108,20 @@ def sample_value(doc: dict, node: dict, depth: int = 0, *, wire_side: str = "req
     return None
 
 
+_TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)")
+
+
 def normalize(value):
-    """JSON value with int64 strings and equal-meaning numbers compared alike."""
+    """JSON value with int64 strings and equal-meaning numbers compared alike, and
+    timestamps at the microsecond precision Python's datetime keeps."""
     if isinstance(value, dict):
         return {k: normalize(v) for k, v in value.items()}
     if isinstance(value, list):
         return [normalize(v) for v in value]
     if isinstance(value, str) and re.fullmatch(r"-?\d+", value):
         return int(value)
+    if isinstance(value, str) and _TIMESTAMP.fullmatch(value):
+        return msgspec.json.decode(f'"{value}"'.encode(), type=datetime.datetime)
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
