@@ -13,6 +13,7 @@ Traits come from the document alone (see ``codegen/overrides.py`` for the except
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import textwrap
 
@@ -33,6 +34,7 @@ from .overrides import METHOD_OVERRIDES
 UPLOAD_KEYWORDS = frozenset({"file", "mime_type", "progress", "chunk_size"})
 _PLACEHOLDER = re.compile(r"\{(\+?)([^}]+)\}")
 _COLLECTION_PATTERN = re.compile(r"^\^([A-Za-z][A-Za-z0-9]*)/\[\^/\]\+\$$")
+_LITERAL_PATTERN = re.compile(r"^\^([A-Za-z][A-Za-z0-9_]*)\$$")
 
 
 class _Builder:
@@ -180,6 +182,7 @@ class _Builder:
             self.param(by_name[n], pool.claim(safe_identifier(snake_case(n))), placeholders[n])
             for n in path_names
         )
+        path_params = self.literal_defaults(path_params)
         query_params = tuple(
             self.param(p, pool.claim(safe_identifier(snake_case(p.name)), suffix="query"), False)
             for p in query_raw
@@ -214,6 +217,17 @@ class _Builder:
             long_running=self.is_operation(response),
             media_upload=media,
         )
+
+    @staticmethod
+    def literal_defaults(params: tuple[ir.Param, ...]) -> tuple[ir.Param, ...]:
+        """Trailing path parameters whose pattern admits a single literal get it as default."""
+        out = list(params)
+        for i in range(len(out) - 1, -1, -1):
+            match = _LITERAL_PATTERN.match(out[i].pattern or "")
+            if match is None:
+                break
+            out[i] = dataclasses.replace(out[i], default=match.group(1))
+        return tuple(out)
 
     def pagination(self, raw: RawMethod, response: str | None) -> ir.Pagination | None:
         if response is None or not any(p.name == "pageToken" for p in raw.parameters):

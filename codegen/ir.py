@@ -62,6 +62,9 @@ class Param:
     reserved_expansion: bool = False
     #: Collection prefix the value may omit ("models/" for ^models/[^/]+$), or None.
     short_prefix: str | None = None
+    #: Default of a trailing path parameter whose pattern allows one value only
+    #: (``^batches$``), so callers need not spell it out.
+    default: str | None = None
 
 
 @dataclass(frozen=True)

@@ -535,7 +535,7 @@ class OperationsResource:
 
     def list(
         self,
-        name: str,
+        name: str = "operations",
         *,
         filter: str | None = None,
         page_size: int | None = None,
@@ -596,7 +596,7 @@ class AsyncOperationsResource:
 
     async def list(
         self,
-        name: str,
+        name: str = "operations",
         *,
         filter: str | None = None,
         page_size: int | None = None,

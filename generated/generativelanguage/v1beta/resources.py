@@ -1012,7 +1012,7 @@ class BatchesResource:
 
     def list(
         self,
-        name: str,
+        name: str = "batches",
         *,
         filter: str | None = None,
         page_size: int | None = None,
@@ -1184,7 +1184,7 @@ class AsyncBatchesResource:
 
     async def list(
         self,
-        name: str,
+        name: str = "batches",
         *,
         filter: str | None = None,
         page_size: int | None = None,
