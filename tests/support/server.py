@@ -113,3 +113,76 @@ class LocalServer:
     def reset(self) -> None:
         self.requests.clear()
         self.handler = lambda rec: Reply()
+
+
+# -- helpers for scripted exchanges (appended; the classes above are unchanged) --------
+
+
+class Script:
+    """A handler answering successive requests with successive replies.
+
+    Each item is a ``Reply`` or a function from the ``Recorded`` request to one; the
+    last item answers every request after the script runs out. ``calls`` counts the
+    requests this script answered.
+    """
+
+    def __init__(self, *replies: Reply | Callable[[Recorded], Reply]) -> None:
+        if not replies:
+            raise ValueError("Script needs at least one reply")
+        self.replies = replies
+        self.calls = 0
+        self._lock = threading.Lock()
+
+    def __call__(self, rec: Recorded) -> Reply:
+        with self._lock:
+            index = min(self.calls, len(self.replies) - 1)
+            self.calls += 1
+        reply = self.replies[index]
+        return reply if isinstance(reply, Reply) else reply(rec)
+
+
+class Trickle:
+    """Chunks for ``Reply(chunks=...)`` that notice the client going away.
+
+    Sends ``chunks``, then a keep-alive ``filler`` every ``interval`` seconds for at most
+    ``limit`` seconds. A write to a client that has closed the connection fails and the
+    server abandons this generator mid-way: ``disconnected`` is then set. ``finished``
+    is set when every chunk and filler was written.
+    """
+
+    def __init__(
+        self,
+        chunks: Iterable[bytes],
+        *,
+        filler: bytes = b": keep-alive\n\n",
+        interval: float = 0.02,
+        limit: float = 3.0,
+    ) -> None:
+        self.chunks = list(chunks)
+        self.filler = filler
+        self.interval = interval
+        self.limit = limit
+        self.disconnected = threading.Event()
+        self.finished = threading.Event()
+
+    def __iter__(self):
+        done = False
+        try:
+            yield from self.chunks
+            end = time.monotonic() + self.limit
+            while time.monotonic() < end:
+                time.sleep(self.interval)
+                yield self.filler
+            done = True
+        finally:
+            (self.finished if done else self.disconnected).set()
+
+
+def google_error(code: int, status: str, message: str, details: list | None = None) -> bytes:
+    """An error body in Google's shape (AIP-193)."""
+    import json
+
+    error: dict = {"code": code, "message": message, "status": status}
+    if details is not None:
+        error["details"] = details
+    return json.dumps({"error": error}).encode()
