@@ -125,11 +125,16 @@ class _Builder:
 
     def struct(self, name: str, node: RawSchema) -> None:
         pool = NamePool()
+        # Plain names claim first: `responseJsonSchema` keeps `response_json_schema` and
+        # the legacy `_responseJsonSchema` is the one that gets a suffix.
+        by_priority = sorted(node.properties, key=lambda kv: (kv[0][:1] in "_$", kv[0]))
+        py_names = {wire: pool.claim(safe_identifier(snake_case(wire))) for wire, _ in by_priority}
         fields = []
         for wire, prop in node.properties:
-            py = pool.claim(safe_identifier(snake_case(wire)))
             annotation = self.annotation(prop, name, wire)
-            fields.append(ir.Field(wire, py, annotation, self.field_doc(prop, annotation)))
+            fields.append(
+                ir.Field(wire, py_names[wire], annotation, self.field_doc(prop, annotation))
+            )
         doc = node.description
         if node.deprecated:
             doc = "Deprecated. " + doc

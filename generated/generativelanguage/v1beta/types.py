@@ -2368,7 +2368,7 @@ class GenerationConfig(Struct, kw_only=True):
     configurable for every model.
     """
 
-    response_json_schema: Any | None = msgspec.field(default=None, name="_responseJsonSchema")
+    response_json_schema_2: Any | None = msgspec.field(default=None, name="_responseJsonSchema")
     """Deprecated.
 
     Optional. Output schema of the generated response. This is an alternative to
@@ -2458,7 +2458,7 @@ class GenerationConfig(Struct, kw_only=True):
     configuration per modality (text, audio, image) in a flat structure.
     """
 
-    response_json_schema_2: Any | None = msgspec.field(default=None, name="responseJsonSchema")
+    response_json_schema: Any | None = msgspec.field(default=None, name="responseJsonSchema")
     """Optional. An internal detail. Use `responseJsonSchema` rather than this field."""
 
     response_logprobs: bool | None = msgspec.field(default=None, name="responseLogprobs")
