@@ -1,13 +1,14 @@
 """Credentials other than the API key: OAuth2 access tokens and token providers.
 
 ``credentials`` may be a static access token (``str``), a callable returning a fresh
-token, or a ``google.auth.credentials.Credentials`` object (install the optional
+token (an ``async`` one with ``AsyncClient``), or a ``google.auth.credentials.Credentials`` object (install the optional
 ``google-auth`` extra). Tokens are sent as ``Authorization: Bearer``; on a 401 the
 transport asks for a fresh token once and repeats the request (RFC 6750 section 3.1).
 """
 
 from __future__ import annotations
 
+import inspect
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -32,30 +33,60 @@ class TokenSource:
     def refreshable(self) -> bool:
         return not isinstance(self._credentials, str)
 
-    def _fetch(self) -> str:
+    def _is_google_auth(self) -> bool:
+        return hasattr(self._credentials, "refresh") and hasattr(self._credentials, "token")
+
+    @staticmethod
+    def _checked(value: Any) -> str:
+        if inspect.isawaitable(value):
+            if hasattr(value, "close"):
+                value.close()  # never awaited here; avoid the "never awaited" warning
+            raise TypeError(
+                "the credentials callable returned an awaitable; async token providers "
+                "work with AsyncClient only"
+            )
+        if not isinstance(value, str) or not value.strip():
+            raise TypeError(
+                f"the credentials provider returned {type(value).__name__}, "
+                "expected a non-empty access token string"
+            )
+        return value.strip()
+
+    def _fetch(self, refresh: bool) -> Any:
         creds = self._credentials
-        if hasattr(creds, "refresh") and hasattr(creds, "token"):  # google-auth
-            if not getattr(creds, "valid", False):
+        if self._is_google_auth():
+            if refresh or not getattr(creds, "valid", False):
                 creds.refresh(_google_request())
-            return str(creds.token)
-        return str(creds())
+            return creds.token
+        return creds()
 
     def token(self) -> str:
         with self._lock:
             if self._token is None:
-                self._token = self._fetch()
+                self._token = self._checked(self._fetch(False))
             return self._token
 
     def refresh(self) -> str:
         """Drop the cached token and get a new one (called after a 401)."""
         with self._lock:
-            creds = self._credentials
-            if hasattr(creds, "refresh") and hasattr(creds, "token"):
-                creds.refresh(_google_request())
-                self._token = str(creds.token)
-            elif callable(creds):
-                self._token = str(creds())
-            return self._token or ""
+            self._token = self._checked(self._fetch(True))
+            return self._token
+
+    async def atoken(self) -> str:
+        """``token`` for the async client: an async provider is awaited."""
+        if self._token is None:
+            value = self._fetch(False)
+            if inspect.isawaitable(value):
+                value = await value
+            self._token = self._checked(value)
+        return self._token
+
+    async def arefresh(self) -> str:
+        value = self._fetch(True)
+        if inspect.isawaitable(value):
+            value = await value
+        self._token = self._checked(value)
+        return self._token
 
     def __repr__(self) -> str:
         return f"TokenSource({type(self._credentials).__name__}, token=<hidden>)"

@@ -24,13 +24,28 @@ API_KEY_ENV = ("GEMINI_API_KEY", "GOOGLE_API_KEY")
 
 
 def resolve_api_key(api_key: str | None) -> str | None:
-    if api_key is not None:
-        return api_key
-    for name in API_KEY_ENV:
-        value = os.environ.get(name)
-        if value:
-            return value
-    return None
+    """The key from the argument or the environment, stripped of surrounding white space
+    (a key read from a file often ends with a newline).
+
+    Raises:
+        ValueError: The key holds characters an HTTP header cannot carry; the message
+            says where the key came from, never the key itself.
+    """
+    source = "api_key"
+    if api_key is None:
+        for name in API_KEY_ENV:
+            if os.environ.get(name):
+                api_key, source = os.environ[name], f"${name}"
+                break
+        else:
+            return None
+    key = api_key.strip()
+    if not key.isascii() or not key.isprintable():
+        raise ValueError(
+            f"{source} contains characters that cannot be sent in an HTTP header "
+            "(control characters or non-ASCII); check how the key was copied"
+        )
+    return key or None
 
 
 def http_module(http_client: Any = None, backend: str | None = None) -> Any:
@@ -38,7 +53,15 @@ def http_module(http_client: Any = None, backend: str | None = None) -> Any:
     ``backend`` (``"httpx"`` or ``"httpx2"``), else ``$GENERATIVELANGUAGE_HTTP_BACKEND``,
     else httpx."""
     if http_client is not None:
-        return sys.modules[type(http_client).__module__.split(".")[0]]
+        # The class or one of its bases comes from httpx or httpx2 (a caller's subclass
+        # may live anywhere).
+        for cls in type(http_client).__mro__:
+            top = cls.__module__.split(".")[0]
+            if top in ("httpx", "httpx2"):
+                return sys.modules[top]
+        raise TypeError(
+            f"http_client must be an httpx or httpx2 client, not {type(http_client).__name__}"
+        )
     name = backend or os.environ.get("GENERATIVELANGUAGE_HTTP_BACKEND") or "httpx"
     if name not in ("httpx", "httpx2"):
         raise ValueError(f"http_backend must be 'httpx' or 'httpx2', not {name!r}")

@@ -34,7 +34,7 @@ class RetryPolicy:
     initial_backoff: float = 1.0
     max_backoff: float = 30.0
     multiplier: float = 2.0
-    deadline: float | None = 300.0
+    deadline: float | None = 900.0
     statuses: frozenset[int] = RETRYABLE_STATUSES
 
     def backoff(self, attempt: int, rng: random.Random | None = None) -> float:

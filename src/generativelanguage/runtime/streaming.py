@@ -3,8 +3,9 @@
 A stream is never silently truncated: an ``{"error": ...}`` event, a plain JSON error
 body under ``text/event-stream`` (the real service does this), a connection dropped
 mid-stream, an idle stream past its timeout, or a chunk that does not decode each raise
-a typed error. The connection is closed when iteration ends, when the caller breaks
-out, or when the stream is used as a context manager and its block exits.
+a typed error; so does a successful response that carries no event at all but other
+text (a proxy's HTML page). The connection is closed when iteration ends or fails, when
+a ``with`` block around the stream exits, or when the stream object is dropped.
 """
 
 from __future__ import annotations
@@ -40,9 +41,7 @@ class _Decoding(Generic[T]):
 
     def event(self, data: str) -> T:
         if _ERROR_EVENT.match(data):
-            raise error_from_body(
-                self.status if self.status >= 400 else 500, data.encode(), self.headers
-            )
+            raise error_from_body(self.status, data.encode(), self.headers)
         try:
             return self.decoder.decode(data)
         except (msgspec.ValidationError, msgspec.DecodeError):
@@ -63,11 +62,23 @@ class _Decoding(Generic[T]):
         out = []
         for item in items:
             if isinstance(item, dict) and "error" in item:
-                raise error_from_body(
-                    self.status if self.status >= 400 else 500, body, self.headers
-                )
+                raise error_from_body(self.status, body, self.headers)
             out.append(self.event(msgspec.json.encode(item).decode()))
         return out
+
+
+#: How much of an event-less response is kept to show in the error.
+_HEAD_LIMIT = 64 * 1024
+
+
+def _check_not_eventless(head: bytes, events: int) -> None:
+    """Raise when a stream ended without events but with text other than SSE comments."""
+    if events:
+        return
+    text = head.decode("utf-8", "replace")
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    if any(not ln.startswith(":") for ln in lines):
+        raise ResponseDecodeError("the stream carried no event, only this text", text)
 
 
 def _looks_like_json(chunk: bytes) -> bool | None:
@@ -101,6 +112,7 @@ class Stream(Generic[T]):
         sse = SSEDecoder()
         kind: bool | None = None
         head = b""
+        seen = 0
         try:
             for chunk in self.response.iter_bytes():
                 if kind is None:
@@ -112,13 +124,18 @@ class Stream(Generic[T]):
                 if kind:
                     head += chunk
                     continue
+                if not seen and len(head) < _HEAD_LIMIT:
+                    head += chunk
                 for ev in sse.feed(chunk):
+                    seen += 1
                     yield self._decoding.event(ev.data)
             if kind:
                 yield from self._decoding.whole_body(head)
                 return
             for ev in sse.flush():
+                seen += 1
                 yield self._decoding.event(ev.data)
+            _check_not_eventless(head, seen)
         except x.TimeoutException:
             raise APITimeoutError(
                 f"stream idle for more than {self._idle:g}s; closed before it finished"
@@ -161,6 +178,7 @@ class AsyncStream(Generic[T]):
         sse = SSEDecoder()
         kind: bool | None = None
         head = b""
+        seen = 0
         try:
             async for chunk in self.response.aiter_bytes():
                 if kind is None:
@@ -172,14 +190,19 @@ class AsyncStream(Generic[T]):
                 if kind:
                     head += chunk
                     continue
+                if not seen and len(head) < _HEAD_LIMIT:
+                    head += chunk
                 for ev in sse.feed(chunk):
+                    seen += 1
                     yield self._decoding.event(ev.data)
             if kind:
                 for item in self._decoding.whole_body(head):
                     yield item
                 return
             for ev in sse.flush():
+                seen += 1
                 yield self._decoding.event(ev.data)
+            _check_not_eventless(head, seen)
         except x.TimeoutException:
             raise APITimeoutError(
                 f"stream idle for more than {self._idle:g}s; closed before it finished"

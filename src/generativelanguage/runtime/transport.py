@@ -196,6 +196,16 @@ class _Base:
             t = self.x.Timeout(float(t))
         elif t is None:
             t = self.x.Timeout(DEFAULT_READ_TIMEOUT, connect=DEFAULT_CONNECT_TIMEOUT)
+        elif not isinstance(t, self.x.Timeout):
+            # A Timeout of the other backend (httpx vs httpx2) or any object with the
+            # four phases: rebuilt for the backend in use.
+            try:
+                t = self.x.Timeout(connect=t.connect, read=t.read, write=t.write, pool=t.pool)
+            except AttributeError:
+                raise RequestValidationError(
+                    f"timeout: expected seconds or an httpx.Timeout, got {type(t).__name__}",
+                    path="timeout",
+                ) from None
         if streaming:
             idle = opts.stream_idle_timeout or DEFAULT_STREAM_IDLE_TIMEOUT
             t = self.x.Timeout(connect=t.connect, read=idle, write=t.write, pool=t.pool)
@@ -217,21 +227,9 @@ class _Base:
         """The ``httpx.Request`` for one call; raises before sending if an argument is bad."""
         values = {p.name: v for p, v in zip(spec.path_params, path_values, strict=True)}
         path = spec.template.expand(values)
-        params: dict[str, Any] = {}
-        if query:
-            for name, value in query.items():
-                if value is not None:
-                    params[name] = value
+        params = self.query_params(query, opts)
         if spec.streaming:
             params["alt"] = "sse"
-        for name, value in opts.extra_query.items():
-            if name in _SECRET_QUERY:
-                raise RequestValidationError(
-                    f"extra_query: {name!r} would put a credential in the URL; "
-                    "pass api_key= to the client instead (it is sent in a header)",
-                    path=f"extra_query.{name}",
-                )
-            params[name] = value
         headers = self.request_headers()
         content = None
         if spec.request is not None:
@@ -252,6 +250,20 @@ class _Base:
             headers=headers,
             timeout=self.timeout(opts, spec.streaming),
         )
+
+    @staticmethod
+    def query_params(query: Mapping[str, Any] | None, opts: CallOptions) -> dict[str, Any]:
+        """The method's set query parameters plus ``extra_query``, never a credential."""
+        params = {k: v for k, v in query.items() if v is not None} if query else {}
+        for name, value in opts.extra_query.items():
+            if name in _SECRET_QUERY:
+                raise RequestValidationError(
+                    f"extra_query: {name!r} would put a credential in the URL; "
+                    "pass api_key= to the client instead (it is sent in a header)",
+                    path=f"extra_query.{name}",
+                )
+            params[name] = value
+        return params
 
     def request_headers(self) -> dict[str, str]:
         if self.auth is None:
@@ -292,8 +304,7 @@ class _Base:
         values = {p.name: v for p, v in zip(spec.path_params, path_values, strict=True)}
         path = spec.upload_template.expand(values)
         metadata = upload.metadata_bytes(spec.request, unbind_path_fields(spec, body, values))
-        params = {k: v for k, v in (query or {}).items() if v is not None}
-        params.update(opts.extra_query)
+        params = self.query_params(query, opts)
         headers = {**self.request_headers(), **opts.extra_headers}
         multipart = source.size <= upload.MULTIPART_LIMIT
         if multipart:
@@ -384,6 +395,32 @@ class _Base:
             received = -1
         return status, received
 
+    def status_error(self, response: Any, body: bytes) -> APIError:
+        status = response.status_code
+        if status < 400:  # a redirect the method cannot follow: never a silent success
+            location = response.headers.get("location", "")
+            return error_from_body(
+                status,
+                f"unexpected HTTP {status} redirect to {location!r}".encode(),
+                dict(response.headers),
+            )
+        return error_from_body(status, body, dict(response.headers))
+
+    def bound_by_deadline(self, request: Any, policy: RetryPolicy, started: float, spec) -> None:
+        """Limit this attempt's timeouts to what is left of the overall deadline, so the
+        deadline also bounds an attempt in progress (streams: only until the headers;
+        their reads are governed by the idle timeout)."""
+        if policy.deadline is None or spec.streaming:
+            return
+        left = policy.deadline - (time.monotonic() - started)
+        if left <= 0:
+            raise APITimeoutError(f"{spec.id}: deadline of {policy.deadline:g} s exceeded")
+        timeouts = request.extensions.get("timeout")
+        if isinstance(timeouts, dict):
+            request.extensions["timeout"] = {
+                k: (left if v is None else min(v, left)) for k, v in timeouts.items()
+            }
+
     def decision(
         self, policy: RetryPolicy, attempt: int, started: float, error: Exception, retryable: bool
     ) -> float | None:
@@ -400,9 +437,25 @@ class _Base:
         return delay
 
     def classify(self, exc: Exception) -> APIConnectionError:
+        """Our exception for an httpx transport error, with any credential scrubbed from
+        its text (h11, for one, quotes an illegal header value in its message)."""
+        text = f"{type(exc).__name__}: {exc}"
+        for secret in self.secrets():
+            text = text.replace(secret, "<redacted>")
         if isinstance(exc, self.x.TimeoutException):
-            return APITimeoutError(f"timed out: {type(exc).__name__}: {exc}")
-        return APIConnectionError(f"connection failed: {type(exc).__name__}: {exc}")
+            return APITimeoutError(f"timed out: {text}")
+        return APIConnectionError(f"connection failed: {text}")
+
+    def secrets(self) -> list[str]:
+        found = [self.headers.get("x-goog-api-key", "")]
+        if self.auth is not None and self.auth._token:
+            found.append(self.auth._token)
+        return [s for s in found if s]
+
+    def retryable_transport_error(self, exc: Exception) -> bool:
+        # A request we could not even write (an illegal header, a bad URL) fails the same
+        # way every time; only network trouble is worth another attempt.
+        return not isinstance(exc, (self.x.LocalProtocolError, self.x.UnsupportedProtocol))
 
     def log(self, spec: MethodSpec, request: Any, status: Any, started: float, attempt: int):
         if logger.isEnabledFor(logging.DEBUG):
@@ -425,8 +478,11 @@ class _Base:
 class SyncTransport(_Base):
     """Blocking transport over an ``httpx.Client`` (or ``httpx2.Client``)."""
 
-    def send(self, spec: MethodSpec, request: Any, opts: CallOptions) -> Any:
-        """Send with retries; return a response with status < 400, headers read."""
+    def send(
+        self, spec: MethodSpec, request: Any, opts: CallOptions, redirects: bool = False
+    ) -> Any:
+        """Send with retries; return a successful response with its headers read (a 3xx
+        one only when ``redirects``, for the caller to follow)."""
         policy = opts.retry or self.retry
         started = time.monotonic()
         attempt = 0
@@ -434,28 +490,30 @@ class SyncTransport(_Base):
         while True:
             attempt += 1
             t0 = time.monotonic()
+            self.bound_by_deadline(request, policy, started, spec)
             try:
                 response = self.http.send(request, stream=True, follow_redirects=False)
             except self.x.TransportError as exc:
                 self.log(spec, request, type(exc).__name__, t0, attempt)
                 error: Exception = self.classify(exc)
-                retryable = True
+                retryable = self.retryable_transport_error(exc)
             else:
                 self.log(spec, request, response.status_code, t0, attempt)
-                if opts.raw_response is not None:
-                    opts.raw_response.append(response)
-                if response.status_code < 400:
+                status = response.status_code
+                if status < 300 or (redirects and status < 400):
+                    if opts.raw_response is not None:
+                        opts.raw_response.append(response)
                     return response
                 try:
                     body = response.read()
                 finally:
                     response.close()
-                if self.reauthorize(request, response.status_code, refreshed):
+                if self.reauthorize(request, status, refreshed):
                     refreshed = True
                     attempt -= 1
                     continue
-                error = error_from_body(response.status_code, body, dict(response.headers))
-                retryable = response.status_code in policy.statuses
+                error = self.status_error(response, body)
+                retryable = status in policy.statuses
             delay = self.decision(policy, attempt, started, error, retryable)
             if delay is None:
                 raise error
@@ -575,10 +633,10 @@ class SyncTransport(_Base):
     def download(self, target: Any, destination: Any, options: CallOptions | None = None) -> int:
         """Stream a file's bytes to ``destination`` (a path or binary file object)."""
         opts = self.options.merged(options)
-        spec = MethodSpec(f"{self.api_version}.files.download", "GET", "")
+        spec = MethodSpec(f"{self.api_version}.files.download", "GET", "", streaming=True)
         request = self.download_request(target, opts)
         for _ in range(10):
-            response = self.send(spec, request, opts)
+            response = self.send(spec, request, opts, redirects=True)
             follow = self.redirect_request(request, response, opts)
             if follow is None:
                 break
@@ -604,7 +662,10 @@ class SyncTransport(_Base):
 class AsyncTransport(_Base):
     """Transport over an ``httpx.AsyncClient`` (or ``httpx2.AsyncClient``)."""
 
-    async def send(self, spec: MethodSpec, request: Any, opts: CallOptions) -> Any:
+    async def send(
+        self, spec: MethodSpec, request: Any, opts: CallOptions, redirects: bool = False
+    ) -> Any:
+        """Send with retries (see ``SyncTransport.send``)."""
         policy = opts.retry or self.retry
         started = time.monotonic()
         attempt = 0
@@ -612,28 +673,33 @@ class AsyncTransport(_Base):
         while True:
             attempt += 1
             t0 = time.monotonic()
+            self.bound_by_deadline(request, policy, started, spec)
             try:
                 response = await self.http.send(request, stream=True, follow_redirects=False)
             except self.x.TransportError as exc:
                 self.log(spec, request, type(exc).__name__, t0, attempt)
                 error: Exception = self.classify(exc)
-                retryable = True
+                retryable = self.retryable_transport_error(exc)
             else:
                 self.log(spec, request, response.status_code, t0, attempt)
-                if opts.raw_response is not None:
-                    opts.raw_response.append(response)
-                if response.status_code < 400:
+                status = response.status_code
+                if status < 300 or (redirects and status < 400):
+                    if opts.raw_response is not None:
+                        opts.raw_response.append(response)
                     return response
                 try:
                     body = await response.aread()
                 finally:
                     await response.aclose()
-                if self.reauthorize(request, response.status_code, refreshed):
-                    refreshed = True
-                    attempt -= 1
-                    continue
-                error = error_from_body(response.status_code, body, dict(response.headers))
-                retryable = response.status_code in policy.statuses
+                if status == 401 and not refreshed and self.auth is not None:
+                    if self.auth.refreshable:
+                        token = await self.auth.arefresh()
+                        request.headers["authorization"] = f"Bearer {token}"
+                        refreshed = True
+                        attempt -= 1
+                        continue
+                error = self.status_error(response, body)
+                retryable = status in policy.statuses
             delay = self.decision(policy, attempt, started, error, retryable)
             if delay is None:
                 raise error
@@ -642,6 +708,8 @@ class AsyncTransport(_Base):
 
     async def call(self, spec, path_values, body=None, query=None, options=None) -> Any:
         opts = self.options.merged(options)
+        if self.auth is not None:
+            await self.auth.atoken()  # an async provider is awaited here, then cached
         response = await self.send(spec, self.build(spec, path_values, body, query, opts), opts)
         try:
             content = await response.aread()
@@ -653,6 +721,8 @@ class AsyncTransport(_Base):
 
     async def stream(self, spec, path_values, body=None, query=None, options=None) -> AsyncStream:
         opts = self.options.merged(options)
+        if self.auth is not None:
+            await self.auth.atoken()
         request = self.build(spec, path_values, body, query, opts)
         response = await self.send(spec, request, opts)
         idle = opts.stream_idle_timeout or DEFAULT_STREAM_IDLE_TIMEOUT
@@ -684,6 +754,8 @@ class AsyncTransport(_Base):
         if file is None:
             return await self.call(spec, path_values, body, query, options)
         opts = self.options.merged(options)
+        if self.auth is not None:
+            await self.auth.atoken()
         source = upload.Source(file, mime_type)
         try:
             request, multipart = self.upload_start(spec, path_values, body, query, opts, source)
@@ -755,10 +827,12 @@ class AsyncTransport(_Base):
     ) -> int:
         """Stream a file's bytes to ``destination`` (a path or binary file object)."""
         opts = self.options.merged(options)
-        spec = MethodSpec(f"{self.api_version}.files.download", "GET", "")
+        if self.auth is not None:
+            await self.auth.atoken()
+        spec = MethodSpec(f"{self.api_version}.files.download", "GET", "", streaming=True)
         request = self.download_request(target, opts)
         for _ in range(10):
-            response = await self.send(spec, request, opts)
+            response = await self.send(spec, request, opts, redirects=True)
             follow = self.redirect_request(request, response, opts)
             if follow is None:
                 break
