@@ -84,3 +84,23 @@ demo: fetch
 clean:
 	rm -rf .pytest_cache .ruff_cache build dist .tmp
 	find . -name __pycache__ -type d -prune -not -path './$(VENV)/*' -exec rm -rf {} +
+
+# Benchmarks (bench/README.md): their own environment, bench/.venv, pinned in
+# bench/requirements.txt. `fetch` provides the generator's .venv and the cached
+# Discovery documents that the code-generation timing uses.
+BENCH_VENV ?= bench/.venv
+BENCH_ARGS ?=
+
+$(BENCH_VENV)/.installed: bench/requirements.txt pyproject.toml
+	$(PYTHON_SYS) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install -q --disable-pip-version-check -r bench/requirements.txt
+	$(BENCH_VENV)/bin/pip install -q --disable-pip-version-check --no-deps -e .
+	touch $@
+
+.PHONY: bench-quick
+
+bench: fetch $(BENCH_VENV)/.installed
+	$(BENCH_VENV)/bin/python bench/run.py $(BENCH_ARGS)
+
+bench-quick: fetch $(BENCH_VENV)/.installed
+	$(BENCH_VENV)/bin/python bench/run.py --quick $(BENCH_ARGS)
