@@ -22,7 +22,7 @@ _SEGMENT_WILDCARD = re.compile(r"\[\^/\]\+|\[\^/\]\*|\.\*|\.\+")
 class PathParam:
     """One path parameter of a method: its wire name, pattern and expansion style."""
 
-    __slots__ = ("name", "py_name", "pattern", "reserved", "prefix", "_regex")
+    __slots__ = ("name", "py_name", "pattern", "reserved", "prefix", "_regex", "_cache")
 
     def __init__(
         self,
@@ -39,6 +39,8 @@ class PathParam:
         self.reserved = reserved
         self.prefix = prefix
         self._regex: re.Pattern[str] | None = None
+        # value -> checked, encoded text: the same few names (a model, a cache) recur.
+        self._cache: dict[str, str] = {}
 
     def expected_form(self) -> str:
         if not self.pattern:
@@ -63,6 +65,15 @@ class PathParam:
 
     def encode(self, value: object) -> str:
         """The checked, percent-encoded text to put in the URL for ``value``."""
+        cached = self._cache.get(value) if type(value) is str else None
+        if cached is not None:
+            return cached
+        encoded = self._encode(value)
+        if len(self._cache) < 256:
+            self._cache[value] = encoded
+        return encoded
+
+    def _encode(self, value: object) -> str:
         if not isinstance(value, str):
             raise self._fail(value, f"is a {type(value).__name__}, not a str")
         value = self.complete(value)

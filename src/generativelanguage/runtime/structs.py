@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime
 import re
+import sys
+import threading
 import types as _pytypes
 import typing
 from collections.abc import Mapping
@@ -167,54 +170,89 @@ def accepts_key(cls: type, key: str) -> bool:
     return key in _table(cls)[0]
 
 
-def _normalize(cls: type, value: Mapping[str, Any], path: str) -> dict[str, Any]:
+class _BadBody(Exception):
+    """Raised deep in the walk; carries the path back up, built only on this error path."""
+
+    def __init__(self, message: str, leaf: str = "") -> None:
+        self.message = message
+        self.leaf = leaf  # the offending key, for RequestValidationError.path
+        self.parts: list[str] = []
+
+    def where(self, what: str) -> str:
+        return what + "".join(reversed(self.parts))
+
+
+def _unknown_key(cls: type, key: Any, by_key: dict[str, _Field], names: tuple[str, ...]):
+    import difflib  # error path only
+
+    close = difflib.get_close_matches(str(key), list(by_key), n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    fields = ", ".join(names)
+    return _BadBody(
+        f"unknown field {key!r} for {cls.__name__}{hint} (fields: {fields})", leaf=f".{key}"
+    )
+
+
+def _normalize(cls: type, value: Mapping[str, Any]) -> dict[str, Any]:
     by_key, names = _table(cls)
     out: dict[str, Any] = {}
     for key, item in value.items():
-        field = by_key.get(key) if isinstance(key, str) else None
+        field = by_key.get(key) if type(key) is str else None
         if field is None:
-            import difflib  # error path only
-
-            close = difflib.get_close_matches(str(key), list(by_key), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise RequestValidationError(
-                f"{path}: unknown field {key!r} for {cls.__name__}{hint} "
-                f"(fields: {', '.join(names)})",
-                path=f"{path}.{key}",
+            raise _unknown_key(cls, key, by_key, names)
+        wire = field.wire
+        if wire in out:
+            raise _BadBody(
+                f"field {wire!r} given twice (as {key!r} and another spelling)", leaf=f".{key}"
             )
-        if field.wire in out:
-            raise RequestValidationError(
-                f"{path}: field {field.wire!r} given twice (as {key!r} and another spelling)",
-                path=f"{path}.{key}",
-            )
-        if field.shape is not None and item is not None:
-            item = _walk(field.shape, item, f"{path}.{key}")
-        out[field.wire] = item
+        shape = field.shape
+        if shape is not None and item is not None:
+            try:
+                item = _walk(shape, item)
+            except _BadBody as error:
+                error.parts.append("." + key)
+                raise
+        out[wire] = item
     return out
 
 
-def _walk(shape: Any, value: Any, path: str) -> Any:
-    if isinstance(shape, tuple):
+def _walk(shape: Any, value: Any) -> Any:
+    if type(shape) is tuple:
         kind, inner = shape
         if kind == "list":
-            if not isinstance(value, (list, tuple)):
+            if type(value) is not list and not isinstance(value, (list, tuple)):
                 # One element where a list is expected: the service reads a lone value
                 # for a repeated field as a one-element list, so this is lossless.
                 value = [value]
             if inner is None:
                 return value
-            return [
-                _walk(inner, v, f"{path}[{i}]") if v is not None else v for i, v in enumerate(value)
-            ]
+            out = []
+            for i, v in enumerate(value):
+                if v is not None:
+                    try:
+                        v = _walk(inner, v)
+                    except _BadBody as error:
+                        error.parts.append(f"[{i}]")
+                        raise
+                out.append(v)
+            return out
         if kind == "map" and isinstance(value, Mapping):
             # Map keys are the user's own names: never renamed or checked.
-            return {
-                k: (_walk(inner, v, f"{path}[{k!r}]") if v is not None else v)
-                for k, v in value.items()
-            }
+            result = {}
+            for k, v in value.items():
+                if v is not None:
+                    try:
+                        v = _walk(inner, v)
+                    except _BadBody as error:
+                        error.parts.append(f"[{k!r}]")
+                        raise
+                result[k] = v
+            return result
         return value  # wrong container type: msgspec.convert reports it with its path
-    if isinstance(value, Mapping) and not isinstance(value, msgspec.Struct):
-        return _normalize(shape, value, path)
+    if type(value) is dict or (
+        isinstance(value, Mapping) and not isinstance(value, msgspec.Struct)
+    ):
+        return _normalize(shape, value)
     return value
 
 
@@ -223,7 +261,13 @@ def to_struct(cls: type[T], body: Any, what: str = "body") -> T:
     if isinstance(body, cls):
         return body
     if isinstance(body, Mapping):
-        normalized = _normalize(cls, body, what)
+        try:
+            normalized = _normalize(cls, body)
+        except _BadBody as error:
+            where = error.where(what)
+            raise RequestValidationError(
+                f"{where}: {error.message}", path=where + error.leaf
+            ) from None
         try:
             try:
                 return msgspec.convert(normalized, cls, strict=False)
@@ -238,17 +282,96 @@ def to_struct(cls: type[T], body: Any, what: str = "body") -> T:
             where = what + (match.group(1) if match else "")
             reason = message[: match.start()] if match else message
             raise RequestValidationError(f"{where}: {reason}", path=where) from None
-    if isinstance(body, msgspec.Struct):
-        raise RequestValidationError(
-            f"{what}: expected {cls.__name__} or a dict, got {type(body).__name__}", path=what
-        )
     raise RequestValidationError(
         f"{what}: expected {cls.__name__} or a dict, got {type(body).__name__}", path=what
     )
+
+
+# -- strict twins: the fast path for dict bodies ----------------------------------------
+#
+# A dict spelled with wire names only (the common case when JSON from the docs is pasted
+# in) can be validated and encoded by msgspec alone: ``convert`` into a "twin" of the
+# request type that forbids unknown fields, then encode the twin (same wire names, same
+# omitted defaults). Anything else (attribute spellings, a lone value for a list, URL-safe
+# base64, a nested Struct instance, an error) falls back to the walk above, which gives
+# the precise error messages.
+
+_TWIN_MODULE = __name__ + "._twins"
+_twins: dict[type, type] = {}
+_twin_lock = threading.Lock()
+
+
+def _twin_namespace() -> _pytypes.ModuleType:
+    module = sys.modules.get(_TWIN_MODULE)
+    if module is None:
+        module = _pytypes.ModuleType(_TWIN_MODULE, "Strict twins of request types.")
+        module.__dict__.update({"Any": Any, "datetime": datetime})
+        sys.modules[_TWIN_MODULE] = module
+    return module
+
+
+def _type_expr(tp: Any, module: _pytypes.ModuleType, pending: list[type]) -> str:
+    """Source text of annotation ``tp`` with every Struct replaced by its twin's name."""
+    origin = typing.get_origin(tp)
+    if origin in (Union, _pytypes.UnionType):
+        return " | ".join(_type_expr(a, module, pending) for a in typing.get_args(tp))
+    if origin in (list, dict):
+        args = ", ".join(_type_expr(a, module, pending) for a in typing.get_args(tp))
+        return f"{origin.__name__}[{args}]"
+    if tp is type(None):
+        return "None"
+    if isinstance(tp, type) and issubclass(tp, msgspec.Struct):
+        pending.append(tp)
+        return _twin_name(tp)
+    name = f"_t{id(tp)}"
+    module.__dict__[name] = tp
+    return name
+
+
+def _twin_name(cls: type) -> str:
+    return f"{cls.__module__.replace('.', '_')}__{cls.__qualname__.replace('.', '_')}"
+
+
+def _twin(cls: type) -> type:
+    twin = _twins.get(cls)
+    if twin is not None:
+        return twin
+    with _twin_lock:
+        module = _twin_namespace()
+        pending = [cls]
+        while pending:
+            current = pending.pop()
+            if current in _twins:
+                continue
+            fields = []
+            for f in msgspec.structs.fields(current):
+                expr = _type_expr(f.type, module, pending)
+                if f.default is msgspec.NODEFAULT and f.default_factory is msgspec.NODEFAULT:
+                    fields.append((f.name, expr, msgspec.field(name=f.encode_name)))
+                else:
+                    fields.append((f.name, expr, msgspec.field(default=None, name=f.encode_name)))
+            made = msgspec.defstruct(
+                _twin_name(current),
+                fields,
+                module=_TWIN_MODULE,
+                kw_only=True,
+                omit_defaults=True,
+                forbid_unknown_fields=True,
+            )
+            module.__dict__[made.__name__] = made
+            _twins[current] = made
+        return _twins[cls]
 
 
 def encode_body(cls: type, body: Any) -> bytes:
     """JSON bytes for a request body (Struct or dict), validated against ``cls``."""
     if type(body) is cls:
         return encode(body)
+    if type(body) is dict and not any("_" in k for k in body):
+        # (A top-level attribute spelling such as "generation_config" would only make
+        # the fast path fail; skip straight to the walk.)
+        try:
+            return encode(msgspec.convert(body, _twin(cls), strict=False))
+        except msgspec.ValidationError:
+            pass  # the walk below renames, repairs, or reports the precise error
     return encode(to_struct(cls, body))

@@ -171,6 +171,7 @@ class _Base:
         self.x = httpx_module
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
         self.headers = dict(headers)
+        self._json_headers = {**self.headers, "content-type": "application/json"}
         self.options = options
         self.retry = retry
 
@@ -239,7 +240,11 @@ class _Base:
                     path="body",
                 )
             content = structs.encode_body(spec.request, unbind_path_fields(spec, body, values))
-            headers = {**headers, "content-type": "application/json"}
+            headers = (
+                self._json_headers
+                if headers is self.headers
+                else {**headers, "content-type": "application/json"}
+            )
         if opts.extra_headers:
             headers = {**headers, **opts.extra_headers}
         return self.http.build_request(
