@@ -103,8 +103,39 @@ def poll_spec(api_version: str, operation_type: type) -> MethodSpec:
     )
 
 
-def _timed_out(name: str, timeout: float) -> APITimeoutError:
-    return APITimeoutError(f"operation {name} not done after {timeout:g} s")
+class Poller:
+    """The polling schedule of one wait, free of I/O: which operation to GET, how long
+    to sleep first, and when to give up. ``wait`` and ``async_wait`` only sleep and call.
+    """
+
+    def __init__(
+        self, api_version: str, operation_type: type, operation: Any, timeout: float | None
+    ) -> None:
+        self.name = operation_name(operation)
+        # Google leaves `done` out until it is true, so an operation given as an object
+        # counts as current only when it says done; otherwise the first poll is at once.
+        self.current = operation if getattr(operation, "done", None) else None
+        cls = type(operation) if isinstance(operation, msgspec.Struct) else operation_type
+        self.spec = poll_spec(api_version, cls)
+        self.timeout = timeout
+        self.deadline = None if timeout is None else time.monotonic() + timeout
+        self.polls = 0
+
+    def next_delay(self) -> float | None:
+        """Seconds to sleep before the next poll, or None when the operation is done.
+
+        Raises:
+            APITimeoutError: The next poll would come after the overall timeout.
+        """
+        if self.current is not None and self.current.done:
+            return None
+        self.polls += 1
+        if self.polls == 1:
+            return 0.0
+        delay = poll_delay(self.polls - 1)
+        if self.deadline is not None and time.monotonic() + delay > self.deadline:
+            raise APITimeoutError(f"operation {self.name} not done after {self.timeout:g} s")
+        return delay
 
 
 def wait(
@@ -117,22 +148,12 @@ def wait(
     options: Any = None,
 ) -> Any:
     """Poll until ``operation`` is done; return it (response typed) or raise its error."""
-    name = operation_name(operation)
-    current = operation if getattr(operation, "done", None) is not None else None
-    cls = type(operation) if isinstance(operation, msgspec.Struct) else operation_type
-    spec = poll_spec(api_version, cls)
-    deadline = None if timeout is None else time.monotonic() + timeout
-    attempt = 0
-    while current is None or not current.done:
-        if current is not None:
-            attempt += 1
-            delay = poll_delay(attempt)
-            if deadline is not None:
-                if time.monotonic() + delay > deadline:
-                    raise _timed_out(name, timeout)
+    poller = Poller(api_version, operation_type, operation, timeout)
+    while (delay := poller.next_delay()) is not None:
+        if delay:
             time.sleep(delay)
-        current = transport.call(spec, (name,), None, None, options)
-    return finish(types, current)
+        poller.current = transport.call(poller.spec, (poller.name,), None, None, options)
+    return finish(types, poller.current)
 
 
 async def async_wait(
@@ -145,18 +166,9 @@ async def async_wait(
     options: Any = None,
 ) -> Any:
     """The asynchronous ``wait``."""
-    name = operation_name(operation)
-    current = operation if getattr(operation, "done", None) is not None else None
-    cls = type(operation) if isinstance(operation, msgspec.Struct) else operation_type
-    spec = poll_spec(api_version, cls)
-    deadline = None if timeout is None else time.monotonic() + timeout
-    attempt = 0
-    while current is None or not current.done:
-        if current is not None:
-            attempt += 1
-            delay = poll_delay(attempt)
-            if deadline is not None and time.monotonic() + delay > deadline:
-                raise _timed_out(name, timeout)
+    poller = Poller(api_version, operation_type, operation, timeout)
+    while (delay := poller.next_delay()) is not None:
+        if delay:
             await _sleep(delay)
-        current = await transport.call(spec, (name,), None, None, options)
-    return finish(types, current)
+        poller.current = await transport.call(poller.spec, (poller.name,), None, None, options)
+    return finish(types, poller.current)

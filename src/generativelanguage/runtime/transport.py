@@ -391,6 +391,52 @@ class _Base:
             "GET", url, headers=self.headers_for(url), timeout=self.timeout(opts, True)
         )
 
+    def resumable_steps(self, spec, url, source, opts, progress, size) -> Any:
+        """The resumable upload protocol after ``start``, written once without I/O.
+
+        A generator that yields ``("send", request)`` (answered with the response, or the
+        transport exception) and ``("sleep", seconds)``, and returns the decoded result;
+        the sync and async transports only carry out what it asks.
+        """
+        policy = opts.retry or self.retry
+        offset, failures, started = 0, 0, time.monotonic()
+        while True:
+            data = source.read_at(offset, min(size, source.size - offset))
+            last = offset + len(data) >= source.size
+            response = yield "send", self.chunk_request(url, opts, data, offset, last)
+            if isinstance(response, Exception):
+                error: Exception = self.classify(response)
+            elif response.status_code < 400:
+                if last or self.upload_status(response)[0] == "final":
+                    if progress:
+                        progress(source.size, source.size)
+                    return self.decode(spec, response.content)
+                offset += len(data)
+                if progress:
+                    progress(offset, source.size)
+                continue
+            else:
+                error = error_from_body(
+                    response.status_code, response.content, dict(response.headers)
+                )
+                if response.status_code not in policy.statuses:
+                    raise error
+            failures += 1
+            delay = self.decision(policy, failures, started, error, True)
+            if delay is None:
+                raise error
+            logger.debug("%s: upload chunk at %d failed (%s); resuming", spec.id, offset, error)
+            yield "sleep", delay
+            # Ask where the server got to (Google's `query` command) and resume there.
+            answer = yield "send", self.query_request(url, opts)
+            if isinstance(answer, Exception):
+                continue  # retry the same chunk; the next failure asks again
+            status, received = self.upload_status(answer)
+            if status == "final":
+                return self.decode(spec, answer.content)
+            if answer.status_code < 400 and 0 <= received <= source.size:
+                offset = received
+
     @staticmethod
     def upload_status(response: Any) -> tuple[str, int]:
         status = response.headers.get("x-goog-upload-status", "")
@@ -593,47 +639,21 @@ class SyncTransport(_Base):
             source.close()
 
     def _resumable(self, spec, url, source, opts, progress, size) -> Any:
-        policy = opts.retry or self.retry
-        offset, failures, started = 0, 0, time.monotonic()
+        steps = self.resumable_steps(spec, url, source, opts, progress, size)
+        outcome: Any = None
         while True:
-            data = source.read_at(offset, min(size, source.size - offset))
-            last = offset + len(data) >= source.size
-            request = self.chunk_request(url, opts, data, offset, last)
-            error: Exception | None = None
             try:
-                response = self.http.send(request, follow_redirects=False)
-            except self.x.TransportError as exc:
-                error = self.classify(exc)
+                effect, arg = steps.send(outcome)
+            except StopIteration as done:
+                return done.value
+            if effect == "sleep":
+                time.sleep(arg)
+                outcome = None
             else:
-                if response.status_code < 400:
-                    if last or self.upload_status(response)[0] == "final":
-                        if progress:
-                            progress(source.size, source.size)
-                        return self.decode(spec, response.content)
-                    offset += len(data)
-                    if progress:
-                        progress(offset, source.size)
-                    continue
-                error = error_from_body(
-                    response.status_code, response.content, dict(response.headers)
-                )
-                if response.status_code not in policy.statuses:
-                    raise error
-            failures += 1
-            delay = self.decision(policy, failures, started, error, True)
-            if delay is None:
-                raise error
-            logger.debug("%s: upload chunk at %d failed (%s); resuming", spec.id, offset, error)
-            time.sleep(delay)
-            try:
-                answer = self.http.send(self.query_request(url, opts), follow_redirects=False)
-            except self.x.TransportError:
-                continue  # retry the same chunk; the next failure asks again
-            status, received = self.upload_status(answer)
-            if status == "final":
-                return self.decode(spec, answer.content)
-            if answer.status_code < 400 and 0 <= received <= source.size:
-                offset = received
+                try:
+                    outcome = self.http.send(arg, follow_redirects=False)
+                except self.x.TransportError as exc:
+                    outcome = exc
 
     def download(self, target: Any, destination: Any, options: CallOptions | None = None) -> int:
         """Stream a file's bytes to ``destination`` (a path or binary file object)."""
@@ -785,47 +805,21 @@ class AsyncTransport(_Base):
             source.close()
 
     async def _resumable(self, spec, url, source, opts, progress, size) -> Any:
-        policy = opts.retry or self.retry
-        offset, failures, started = 0, 0, time.monotonic()
+        steps = self.resumable_steps(spec, url, source, opts, progress, size)
+        outcome: Any = None
         while True:
-            data = source.read_at(offset, min(size, source.size - offset))
-            last = offset + len(data) >= source.size
-            request = self.chunk_request(url, opts, data, offset, last)
-            error: Exception | None = None
             try:
-                response = await self.http.send(request, follow_redirects=False)
-            except self.x.TransportError as exc:
-                error = self.classify(exc)
+                effect, arg = steps.send(outcome)
+            except StopIteration as done:
+                return done.value
+            if effect == "sleep":
+                await _sleep(arg)
+                outcome = None
             else:
-                if response.status_code < 400:
-                    if last or self.upload_status(response)[0] == "final":
-                        if progress:
-                            progress(source.size, source.size)
-                        return self.decode(spec, response.content)
-                    offset += len(data)
-                    if progress:
-                        progress(offset, source.size)
-                    continue
-                error = error_from_body(
-                    response.status_code, response.content, dict(response.headers)
-                )
-                if response.status_code not in policy.statuses:
-                    raise error
-            failures += 1
-            delay = self.decision(policy, failures, started, error, True)
-            if delay is None:
-                raise error
-            logger.debug("%s: upload chunk at %d failed (%s); resuming", spec.id, offset, error)
-            await _sleep(delay)
-            try:
-                answer = await self.http.send(self.query_request(url, opts), follow_redirects=False)
-            except self.x.TransportError:
-                continue
-            status, received = self.upload_status(answer)
-            if status == "final":
-                return self.decode(spec, answer.content)
-            if answer.status_code < 400 and 0 <= received <= source.size:
-                offset = received
+                try:
+                    outcome = await self.http.send(arg, follow_redirects=False)
+                except self.x.TransportError as exc:
+                    outcome = exc
 
     async def download(
         self, target: Any, destination: Any, options: CallOptions | None = None
