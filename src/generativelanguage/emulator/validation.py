@@ -15,51 +15,23 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-import types as _pytypes
-import typing
 from functools import cache
-from typing import Any, Union
+from typing import Any
 
 import msgspec
 
+from generativelanguage.runtime import structs
+from generativelanguage.runtime.structs import proto_name
+
 from . import errors
-
-_CAMEL = re.compile(r"(?<=[a-z0-9])([A-Z])")
-
-
-def proto_name(wire: str) -> str:
-    """``generationConfig`` -> ``generation_config`` (the name in error messages)."""
-    return _CAMEL.sub(r"_\1", wire).lower()
-
-
-def _is_struct(tp: Any) -> bool:
-    return isinstance(tp, type) and issubclass(tp, msgspec.Struct)
-
-
-def _shape(tp: Any) -> Any:
-    """How to walk a value of annotation ``tp``: None, a Struct, ("list", s) or ("map", s)."""
-    origin = typing.get_origin(tp)
-    if origin in (Union, _pytypes.UnionType):
-        shapes = [_shape(a) for a in typing.get_args(tp) if a is not type(None)]
-        return shapes[0] if len(shapes) == 1 else None
-    if origin is list:
-        return ("list", _shape(typing.get_args(tp)[0]))
-    if origin is dict:
-        inner = _shape(typing.get_args(tp)[1])
-        return ("map", inner) if inner is not None else None
-    return tp if _is_struct(tp) else None
 
 
 @cache
 def fields_of(cls: type) -> dict[str, tuple[str, Any]]:
-    """Both spellings of every field of ``cls`` -> (wire name, shape)."""
-    table: dict[str, tuple[str, Any]] = {}
-    for f in msgspec.structs.fields(cls):
-        entry = (f.encode_name, _shape(f.type))
-        table[f.encode_name] = entry
-        table[f.name] = entry
-        table[proto_name(f.encode_name)] = entry
-    return table
+    """Both spellings of every field of ``cls`` -> (wire name, shape); the client
+    runtime's own table, so client and emulator agree on what a body may say."""
+    by_key, _names = structs.field_table(cls)
+    return {key: (field.wire, field.shape) for key, field in by_key.items()}
 
 
 @cache

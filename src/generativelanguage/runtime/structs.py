@@ -124,6 +124,14 @@ def _decode_repairing_base64(type_: type[T], data: bytes | str, first: Exception
 # -- request bodies -------------------------------------------------------------------
 
 
+_CAMEL = re.compile(r"(?<=[a-z0-9])([A-Z])")
+
+
+def proto_name(wire: str) -> str:
+    """The proto field name of a JSON name: ``generationConfig`` -> ``generation_config``."""
+    return _CAMEL.sub(r"_\1", wire).lower()
+
+
 class _Field:
     __slots__ = ("wire", "shape")
 
@@ -151,7 +159,8 @@ def _shape(tp: Any) -> Any:
     return None
 
 
-def _table(cls: type) -> tuple[dict[str, _Field], tuple[str, ...]]:
+def field_table(cls: type) -> tuple[dict[str, _Field], tuple[str, ...]]:
+    """Every spelling (wire and attribute) of ``cls``'s fields -> wire name and shape."""
     table = _tables.get(cls)
     if table is None:
         by_key: dict[str, _Field] = {}
@@ -160,6 +169,9 @@ def _table(cls: type) -> tuple[dict[str, _Field], tuple[str, ...]]:
             entry = _Field(f.encode_name, _shape(f.type))
             by_key[f.encode_name] = entry
             by_key[f.name] = entry
+            # proto3 JSON parsers accept the proto field name too (``generation_config``);
+            # it differs from the attribute name only where Python needed an escape.
+            by_key.setdefault(proto_name(f.encode_name), entry)
             names.append(f.name if f.name == f.encode_name else f"{f.name}/{f.encode_name}")
         table = _tables[cls] = (by_key, tuple(names))
     return table
@@ -167,7 +179,7 @@ def _table(cls: type) -> tuple[dict[str, _Field], tuple[str, ...]]:
 
 def accepts_key(cls: type, key: str) -> bool:
     """Whether ``key`` (wire or attribute spelling) names a field of ``cls``."""
-    return key in _table(cls)[0]
+    return key in field_table(cls)[0]
 
 
 class _BadBody(Exception):
@@ -194,7 +206,7 @@ def _unknown_key(cls: type, key: Any, by_key: dict[str, _Field], names: tuple[st
 
 
 def _normalize(cls: type, value: Mapping[str, Any]) -> dict[str, Any]:
-    by_key, names = _table(cls)
+    by_key, names = field_table(cls)
     out: dict[str, Any] = {}
     for key, item in value.items():
         field = by_key.get(key) if type(key) is str else None
