@@ -144,8 +144,13 @@ def read_project(pyproject: Path) -> Project:
     """
     try:
         import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        raise DistError("reading pyproject.toml needs Python 3.11 (tomllib)") from None
+    except ModuleNotFoundError:  # Python 3.10: the same parser, from PyPI (dev extra)
+        try:
+            import tomli as tomllib
+        except ModuleNotFoundError:
+            raise DistError(
+                "reading pyproject.toml on Python 3.10 needs tomli (pip install '.[dev]')"
+            ) from None
     try:
         data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     except FileNotFoundError:

@@ -17,12 +17,8 @@ from pathlib import Path
 
 import pytest
 
-# The wheel builder reads pyproject.toml with tomllib (Python 3.11+); it is a
-# maintainer tool, while the client itself supports Python 3.10.
-pytest.importorskip("tomllib")
-
-from codegen import dist, fetch  # noqa: E402
-from codegen.dist import DistError  # noqa: E402
+from codegen import dist, fetch
+from codegen.dist import DistError
 
 ROOT = Path(__file__).resolve().parents[2]
 VERSIONS = fetch.locked_versions()
