@@ -46,6 +46,7 @@ def test_a_wire_spelled_dict_takes_the_fast_path_and_matches(monkeypatch):
             "responseSchema": {"type": "OBJECT", "properties": {"my_key": {"type": "STRING"}}}
         },
     }
+    monkeypatch.setattr(structs, "_twin_misses", {})
     calls = []
     monkeypatch.setattr(structs, "to_struct", lambda *a: calls.append(a))
     out = structs.encode_body(G, body)
@@ -74,3 +75,28 @@ def test_the_twin_encodes_like_the_real_struct():
     )
     plain = msgspec.json.decode(msgspec.json.encode(struct))
     assert structs.encode_body(G, plain) == msgspec.json.encode(struct)
+
+
+def test_after_a_few_misses_the_fast_path_is_tried_only_now_and_then(monkeypatch):
+    monkeypatch.setattr(structs, "_twin_misses", {})
+    attempts = []
+    real = structs._twin
+
+    def counting(cls):
+        attempts.append(cls)
+        return real(cls)
+
+    monkeypatch.setattr(structs, "_twin", counting)
+    mixed = {
+        "contents": [{"parts": [{"text": "x"}]}],
+        "tools": [{"functionDeclarations": [{"name": "f", "parameters_json_schema": {}}]}],
+    }
+    expected = _walk_path(G, mixed)
+    for _ in range(40):
+        assert structs.encode_body(G, mixed) == expected  # same bytes either way
+    # Tried at 0, 1 and 2 earlier misses, then once more at the 32nd.
+    assert len(attempts) == structs._MISSES_BEFORE_BACKOFF + 1
+    wire = {"contents": [{"parts": [{"text": "x"}]}]}
+    for _ in range(40):
+        structs.encode_body(G, wire)
+    assert structs._twin_misses[G] == 0  # a body the fast path takes resets the back-off

@@ -309,6 +309,10 @@ def to_struct(cls: type[T], body: Any, what: str = "body") -> T:
 # the precise error messages.
 
 _TWIN_MODULE = __name__ + "._twins"
+#: Consecutive dict bodies of one type that needed the walk, and the back-off after them.
+_twin_misses: dict[type, int] = {}
+_MISSES_BEFORE_BACKOFF = 3
+_RETRY_EVERY = 32
 _twins: dict[type, type] = {}
 _twin_lock = threading.Lock()
 
@@ -382,8 +386,17 @@ def encode_body(cls: type, body: Any) -> bytes:
     if type(body) is dict and not any("_" in k for k in body):
         # (A top-level attribute spelling such as "generation_config" would only make
         # the fast path fail; skip straight to the walk.)
-        try:
-            return encode(msgspec.convert(body, _twin(cls), strict=False))
-        except msgspec.ValidationError:
-            pass  # the walk below renames, repairs, or reports the precise error
+        misses = _twin_misses.get(cls, 0)
+        # A program spells its bodies one way: after a few bodies the fast path could
+        # not take, try it again only now and then.
+        if misses < _MISSES_BEFORE_BACKOFF or misses % _RETRY_EVERY == 0:
+            try:
+                encoded = encode(msgspec.convert(body, _twin(cls), strict=False))
+            except msgspec.ValidationError:
+                pass  # the walk below renames, repairs, or reports the precise error
+            else:
+                if misses:
+                    _twin_misses[cls] = 0
+                return encoded
+        _twin_misses[cls] = misses + 1
     return encode(to_struct(cls, body))
