@@ -281,9 +281,16 @@ class _Builder:
         args.append(("options", "Per-call options (timeout, retries, extra headers and query)."))
         lines += ["", "Args:"]
         for name, text in args:
-            wrapped = textwrap.wrap(text or "(undocumented)", 80) or [""]
-            lines.append(f"    {name}: {wrapped[0]}")
-            lines += [f"        {w}" for w in wrapped[1:]]
+            # Wrapped here to the docstring width, so the filter keeps these lines as
+            # they are (Google style: continuation lines indented under the name).
+            lines += textwrap.wrap(
+                " ".join((text or "(undocumented)").split()),
+                render_width(),
+                initial_indent=f"    {name}: ",
+                subsequent_indent="        ",
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
         if response:
             what = f"types.{response}"
             if streaming:
@@ -376,6 +383,12 @@ class _Builder:
             type_imports=tuple(sorted(self.imports)),
             warnings=tuple(self.warnings),
         )
+
+
+def render_width() -> int:
+    from .render import DOC_WIDTH
+
+    return DOC_WIDTH
 
 
 def type_table_reserved() -> frozenset[str]:

@@ -37,12 +37,14 @@ def _escape_char(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
-def docstring(text: str, indent: int = 4) -> str:
+def docstring(text: str, indent: int = 4, wrap_last: bool = True) -> str:
     """A triple-quoted docstring literal for untrusted ``text``.
 
     Backslashes and triple quotes are escaped so no text can end the literal early or
     form escape sequences; long lines are wrapped (markdown lists and code keep their
-    own line breaks, since only lines over the width are wrapped).
+    own line breaks, since only lines over the width are wrapped). ``wrap_last=False``
+    keeps the final line whole: method docstrings end with the Discovery reference
+    (``Discovery: <id> (VERB path)``), which should stay greppable on one line.
     """
     text = (text or "").strip().replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\\", "\\\\")
@@ -51,9 +53,10 @@ def docstring(text: str, indent: int = 4) -> str:
     text = _QUOTE_RUN.sub('\\\\"', text)
     text = _UNSAFE_CHAR.sub(_escape_char, text)
     lines: list[str] = []
-    for line in text.split("\n"):
+    source = text.split("\n")
+    for number, line in enumerate(source, 1):
         line = line.rstrip()
-        if len(line) <= DOC_WIDTH:
+        if len(line) <= DOC_WIDTH or (not wrap_last and number == len(source)):
             lines.append(line)
             continue
         lead = line[: len(line) - len(line.lstrip())]

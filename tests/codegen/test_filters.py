@@ -186,3 +186,11 @@ def test_pyrepr_rejects_other_types(value: object) -> None:
 def test_pyrepr_rejects_a_tuple_holding_a_dict() -> None:
     with pytest.raises(TypeError):
         pyrepr(("ok", {"a": 1}))
+
+
+def test_docstring_can_keep_its_last_line_whole():
+    long_last = "Discovery: " + "x" * 100 + " (POST v1beta/{+name}:verb)"
+    kept = docstring("Intro.\n\n" + long_last, 8, False)
+    assert long_last in kept
+    wrapped = docstring("Intro.\n\n" + long_last, 8)
+    assert long_last not in wrapped

@@ -166,17 +166,15 @@ class ModelsResource:
 
         Args:
             model: Required. The model's resource name. This serves as an ID for the Model to
-            use.
-                This name should match a model name returned by the `ListModels` method. Format:
-                `models/{model}`
+                use. This name should match a model name returned by the `ListModels` method.
+                Format: `models/{model}`
             body: The request: a `types.BatchEmbedContentsRequest` or a dict of the same shape.
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
             types.BatchEmbedContentsResponse
 
-        Discovery: generativelanguage.models.batchEmbedContents (POST
-        v1/{+model}:batchEmbedContents)
+        Discovery: generativelanguage.models.batchEmbedContents (POST v1/{+model}:batchEmbedContents)
         """
         return self._t.call(_MODELS_BATCH_EMBED_CONTENTS, (model,), body, None, options)
 
@@ -191,9 +189,8 @@ class ModelsResource:
 
         Args:
             model: Required. The model's resource name. This serves as an ID for the Model to
-            use.
-                This name should match a model name returned by the `ListModels` method. Format:
-                `models/{model}`
+                use. This name should match a model name returned by the `ListModels` method.
+                Format: `models/{model}`
             body: The request: a `types.CountTokensRequest` or a dict of the same shape.
             options: Per-call options (timeout, retries, extra headers and query).
 
@@ -215,9 +212,8 @@ class ModelsResource:
 
         Args:
             model: Required. The model's resource name. This serves as an ID for the Model to
-            use.
-                This name should match a model name returned by the `ListModels` method. Format:
-                `models/{model}`
+                use. This name should match a model name returned by the `ListModels` method.
+                Format: `models/{model}`
             body: The request: a `types.EmbedContentRequest` or a dict of the same shape.
             options: Per-call options (timeout, retries, extra headers and query).
 
@@ -239,8 +235,7 @@ class ModelsResource:
 
         Args:
             model: Required. The name of the `Model` to use for generating the completion.
-            Format:
-                `name=models/{model}`.
+                Format: `name=models/{model}`.
             body: The request: a `types.GenerateContentRequest` or a dict of the same shape.
             options: Per-call options (timeout, retries, extra headers and query).
 
@@ -277,10 +272,9 @@ class ModelsResource:
 
         Args:
             page_size: The maximum number of `Models` to return (per page). The service may
-            return
-                fewer models. If unspecified, at most 50 models will be returned per page. This
-                method returns at most 1000 models per page, even if you pass a larger
-                page_size.
+                return fewer models. If unspecified, at most 50 models will be returned per
+                page. This method returns at most 1000 models per page, even if you pass a
+                larger page_size.
             page_token: A page token, received from a previous `ListModels` call. Provide the
                 `page_token` returned by one request as an argument to the next request to
                 retrieve the next page. When paginating, all other parameters provided to
@@ -314,16 +308,14 @@ class ModelsResource:
 
         Args:
             model: Required. The name of the `Model` to use for generating the completion.
-            Format:
-                `name=models/{model}`.
+                Format: `name=models/{model}`.
             body: The request: a `types.GenerateContentRequest` or a dict of the same shape.
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
             A stream of `types.GenerateContentResponse` chunks (Server-Sent Events).
 
-        Discovery: generativelanguage.models.streamGenerateContent (POST
-        v1/{+model}:streamGenerateContent)
+        Discovery: generativelanguage.models.streamGenerateContent (POST v1/{+model}:streamGenerateContent)
         """
         return self._t.stream(_MODELS_STREAM_GENERATE_CONTENT, (model,), body, None, options)
 
@@ -347,17 +339,15 @@ class AsyncModelsResource:
 
         Args:
             model: Required. The model's resource name. This serves as an ID for the Model to
-            use.
-                This name should match a model name returned by the `ListModels` method. Format:
-                `models/{model}`
+                use. This name should match a model name returned by the `ListModels` method.
+                Format: `models/{model}`
             body: The request: a `types.BatchEmbedContentsRequest` or a dict of the same shape.
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
             types.BatchEmbedContentsResponse
 
-        Discovery: generativelanguage.models.batchEmbedContents (POST
-        v1/{+model}:batchEmbedContents)
+        Discovery: generativelanguage.models.batchEmbedContents (POST v1/{+model}:batchEmbedContents)
         """
         return await self._t.call(_MODELS_BATCH_EMBED_CONTENTS, (model,), body, None, options)
 
@@ -372,9 +362,8 @@ class AsyncModelsResource:
 
         Args:
             model: Required. The model's resource name. This serves as an ID for the Model to
-            use.
-                This name should match a model name returned by the `ListModels` method. Format:
-                `models/{model}`
+                use. This name should match a model name returned by the `ListModels` method.
+                Format: `models/{model}`
             body: The request: a `types.CountTokensRequest` or a dict of the same shape.
             options: Per-call options (timeout, retries, extra headers and query).
 
@@ -396,9 +385,8 @@ class AsyncModelsResource:
 
         Args:
             model: Required. The model's resource name. This serves as an ID for the Model to
-            use.
-                This name should match a model name returned by the `ListModels` method. Format:
-                `models/{model}`
+                use. This name should match a model name returned by the `ListModels` method.
+                Format: `models/{model}`
             body: The request: a `types.EmbedContentRequest` or a dict of the same shape.
             options: Per-call options (timeout, retries, extra headers and query).
 
@@ -420,8 +408,7 @@ class AsyncModelsResource:
 
         Args:
             model: Required. The name of the `Model` to use for generating the completion.
-            Format:
-                `name=models/{model}`.
+                Format: `name=models/{model}`.
             body: The request: a `types.GenerateContentRequest` or a dict of the same shape.
             options: Per-call options (timeout, retries, extra headers and query).
 
@@ -458,10 +445,9 @@ class AsyncModelsResource:
 
         Args:
             page_size: The maximum number of `Models` to return (per page). The service may
-            return
-                fewer models. If unspecified, at most 50 models will be returned per page. This
-                method returns at most 1000 models per page, even if you pass a larger
-                page_size.
+                return fewer models. If unspecified, at most 50 models will be returned per
+                page. This method returns at most 1000 models per page, even if you pass a
+                larger page_size.
             page_token: A page token, received from a previous `ListModels` call. Provide the
                 `page_token` returned by one request as an argument to the next request to
                 retrieve the next page. When paginating, all other parameters provided to
@@ -495,16 +481,14 @@ class AsyncModelsResource:
 
         Args:
             model: Required. The name of the `Model` to use for generating the completion.
-            Format:
-                `name=models/{model}`.
+                Format: `name=models/{model}`.
             body: The request: a `types.GenerateContentRequest` or a dict of the same shape.
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
             A stream of `types.GenerateContentResponse` chunks (Server-Sent Events).
 
-        Discovery: generativelanguage.models.streamGenerateContent (POST
-        v1/{+model}:streamGenerateContent)
+        Discovery: generativelanguage.models.streamGenerateContent (POST v1/{+model}:streamGenerateContent)
         """
         return await self._t.stream(_MODELS_STREAM_GENERATE_CONTENT, (model,), body, None, options)
 
@@ -828,16 +812,14 @@ class TunedModelsResource:
 
         Args:
             model: Required. The name of the `Model` to use for generating the completion.
-            Format:
-                `name=models/{model}`.
+                Format: `name=models/{model}`.
             body: The request: a `types.GenerateContentRequest` or a dict of the same shape.
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
             types.GenerateContentResponse
 
-        Discovery: generativelanguage.tunedModels.generateContent (POST
-        v1/{+model}:generateContent)
+        Discovery: generativelanguage.tunedModels.generateContent (POST v1/{+model}:generateContent)
         """
         return self._t.call(_TUNED_MODELS_GENERATE_CONTENT, (model,), body, None, options)
 
@@ -865,15 +847,13 @@ class AsyncTunedModelsResource:
 
         Args:
             model: Required. The name of the `Model` to use for generating the completion.
-            Format:
-                `name=models/{model}`.
+                Format: `name=models/{model}`.
             body: The request: a `types.GenerateContentRequest` or a dict of the same shape.
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
             types.GenerateContentResponse
 
-        Discovery: generativelanguage.tunedModels.generateContent (POST
-        v1/{+model}:generateContent)
+        Discovery: generativelanguage.tunedModels.generateContent (POST v1/{+model}:generateContent)
         """
         return await self._t.call(_TUNED_MODELS_GENERATE_CONTENT, (model,), body, None, options)

@@ -1029,8 +1029,7 @@ class BatchesResource:
             page_size: The standard list page size.
             page_token: The standard list page token.
             return_partial_success: When set to `true`, operations that are reachable are
-            returned as normal, and
-                those that are unreachable are returned in the
+                returned as normal, and those that are unreachable are returned in the
                 ListOperationsResponse.unreachable field. This can only be `true` when reading
                 across collections. For example, when `parent` is set to
                 `"projects/example/locations/-"`. This field is not supported by default and
@@ -1076,8 +1075,7 @@ class BatchesResource:
         Returns:
             types.EmbedContentBatch
 
-        Discovery: generativelanguage.batches.updateEmbedContentBatch (PATCH
-        v1beta/{+name}:updateEmbedContentBatch)
+        Discovery: generativelanguage.batches.updateEmbedContentBatch (PATCH v1beta/{+name}:updateEmbedContentBatch)
         """
         return self._t.call(
             _BATCHES_UPDATE_EMBED_CONTENT_BATCH,
@@ -1109,8 +1107,7 @@ class BatchesResource:
         Returns:
             types.GenerateContentBatch
 
-        Discovery: generativelanguage.batches.updateGenerateContentBatch (PATCH
-        v1beta/{+name}:updateGenerateContentBatch)
+        Discovery: generativelanguage.batches.updateGenerateContentBatch (PATCH v1beta/{+name}:updateGenerateContentBatch)
         """
         return self._t.call(
             _BATCHES_UPDATE_GENERATE_CONTENT_BATCH,
@@ -1201,8 +1198,7 @@ class AsyncBatchesResource:
             page_size: The standard list page size.
             page_token: The standard list page token.
             return_partial_success: When set to `true`, operations that are reachable are
-            returned as normal, and
-                those that are unreachable are returned in the
+                returned as normal, and those that are unreachable are returned in the
                 ListOperationsResponse.unreachable field. This can only be `true` when reading
                 across collections. For example, when `parent` is set to
                 `"projects/example/locations/-"`. This field is not supported by default and
@@ -1248,8 +1244,7 @@ class AsyncBatchesResource:
         Returns:
             types.EmbedContentBatch
 
-        Discovery: generativelanguage.batches.updateEmbedContentBatch (PATCH
-        v1beta/{+name}:updateEmbedContentBatch)
+        Discovery: generativelanguage.batches.updateEmbedContentBatch (PATCH v1beta/{+name}:updateEmbedContentBatch)
         """
         return await self._t.call(
             _BATCHES_UPDATE_EMBED_CONTENT_BATCH,
@@ -1281,8 +1276,7 @@ class AsyncBatchesResource:
         Returns:
             types.GenerateContentBatch
 
-        Discovery: generativelanguage.batches.updateGenerateContentBatch (PATCH
-        v1beta/{+name}:updateGenerateContentBatch)
+        Discovery: generativelanguage.batches.updateGenerateContentBatch (PATCH v1beta/{+name}:updateGenerateContentBatch)
         """
         return await self._t.call(
             _BATCHES_UPDATE_GENERATE_CONTENT_BATCH,
@@ -1360,13 +1354,11 @@ class CachedContentsResource:
 
         Args:
             page_size: Optional. The maximum number of cached contents to return. The service
-            may
-                return fewer than this value. If unspecified, some default (under maximum)
+                may return fewer than this value. If unspecified, some default (under maximum)
                 number of items will be returned. The maximum value is 1000; values above 1000
                 will be coerced to 1000.
             page_token: Optional. A page token, received from a previous `ListCachedContents`
-            call.
-                Provide this to retrieve the subsequent page. When paginating, all other
+                call. Provide this to retrieve the subsequent page. When paginating, all other
                 parameters provided to `ListCachedContents` must match the call that provided
                 the page token.
             options: Per-call options (timeout, retries, extra headers and query).
@@ -1485,13 +1477,11 @@ class AsyncCachedContentsResource:
 
         Args:
             page_size: Optional. The maximum number of cached contents to return. The service
-            may
-                return fewer than this value. If unspecified, some default (under maximum)
+                may return fewer than this value. If unspecified, some default (under maximum)
                 number of items will be returned. The maximum value is 1000; values above 1000
                 will be coerced to 1000.
             page_token: Optional. A page token, received from a previous `ListCachedContents`
-            call.
-                Provide this to retrieve the subsequent page. When paginating, all other
+                call. Provide this to retrieve the subsequent page. When paginating, all other
                 parameters provided to `ListCachedContents` must match the call that provided
                 the page token.
             options: Per-call options (timeout, retries, extra headers and query).
@@ -1619,8 +1609,7 @@ class CorporaPermissionsResource:
         Returns:
             types.Permission
 
-        Discovery: generativelanguage.corpora.permissions.create (POST
-        v1beta/{+parent}/permissions)
+        Discovery: generativelanguage.corpora.permissions.create (POST v1beta/{+parent}/permissions)
         """
         return self._t.call(_CORPORA_PERMISSIONS_CREATE, (parent,), body, None, options)
 
@@ -1670,22 +1659,19 @@ class CorporaPermissionsResource:
             parent: Required. The parent resource of the permissions. Formats:
                 `tunedModels/{tuned_model}` `corpora/{corpus}`
             page_size: Optional. The maximum number of `Permission`s to return (per page). The
-            service
-                may return fewer permissions. If unspecified, at most 10 permissions will be
-                returned. This method returns at most 1000 permissions per page, even if you
-                pass larger page_size.
+                service may return fewer permissions. If unspecified, at most 10 permissions
+                will be returned. This method returns at most 1000 permissions per page, even if
+                you pass larger page_size.
             page_token: Optional. A page token, received from a previous `ListPermissions` call.
-            Provide
-                the `page_token` returned by one request as an argument to the next request to
-                retrieve the next page. When paginating, all other parameters provided to
-                `ListPermissions` must match the call that provided the page token.
+                Provide the `page_token` returned by one request as an argument to the next
+                request to retrieve the next page. When paginating, all other parameters
+                provided to `ListPermissions` must match the call that provided the page token.
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
             types.ListPermissionsResponse
 
-        Discovery: generativelanguage.corpora.permissions.list (GET
-        v1beta/{+parent}/permissions)
+        Discovery: generativelanguage.corpora.permissions.list (GET v1beta/{+parent}/permissions)
         """
         return self._t.paginate(
             _CORPORA_PERMISSIONS_LIST,
@@ -1710,13 +1696,11 @@ class CorporaPermissionsResource:
 
         Args:
             name: Output only. Identifier. The permission name. A unique name will be generated
-            on
-                create. Examples: tunedModels/{tuned_model}/permissions/{permission}
+                on create. Examples: tunedModels/{tuned_model}/permissions/{permission}
                 corpora/{corpus}/permissions/{permission} Output only.
             body: The request: a `types.Permission` or a dict of the same shape.
             update_mask: Required. The list of fields to update. Accepted ones: - role
-            (`Permission.role`
-                field)
+                (`Permission.role` field)
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
@@ -1761,8 +1745,7 @@ class AsyncCorporaPermissionsResource:
         Returns:
             types.Permission
 
-        Discovery: generativelanguage.corpora.permissions.create (POST
-        v1beta/{+parent}/permissions)
+        Discovery: generativelanguage.corpora.permissions.create (POST v1beta/{+parent}/permissions)
         """
         return await self._t.call(_CORPORA_PERMISSIONS_CREATE, (parent,), body, None, options)
 
@@ -1812,22 +1795,19 @@ class AsyncCorporaPermissionsResource:
             parent: Required. The parent resource of the permissions. Formats:
                 `tunedModels/{tuned_model}` `corpora/{corpus}`
             page_size: Optional. The maximum number of `Permission`s to return (per page). The
-            service
-                may return fewer permissions. If unspecified, at most 10 permissions will be
-                returned. This method returns at most 1000 permissions per page, even if you
-                pass larger page_size.
+                service may return fewer permissions. If unspecified, at most 10 permissions
+                will be returned. This method returns at most 1000 permissions per page, even if
+                you pass larger page_size.
             page_token: Optional. A page token, received from a previous `ListPermissions` call.
-            Provide
-                the `page_token` returned by one request as an argument to the next request to
-                retrieve the next page. When paginating, all other parameters provided to
-                `ListPermissions` must match the call that provided the page token.
+                Provide the `page_token` returned by one request as an argument to the next
+                request to retrieve the next page. When paginating, all other parameters
+                provided to `ListPermissions` must match the call that provided the page token.
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
             types.ListPermissionsResponse
 
-        Discovery: generativelanguage.corpora.permissions.list (GET
-        v1beta/{+parent}/permissions)
+        Discovery: generativelanguage.corpora.permissions.list (GET v1beta/{+parent}/permissions)
         """
         return await self._t.paginate(
             _CORPORA_PERMISSIONS_LIST,
@@ -1852,13 +1832,11 @@ class AsyncCorporaPermissionsResource:
 
         Args:
             name: Output only. Identifier. The permission name. A unique name will be generated
-            on
-                create. Examples: tunedModels/{tuned_model}/permissions/{permission}
+                on create. Examples: tunedModels/{tuned_model}/permissions/{permission}
                 corpora/{corpus}/permissions/{permission} Output only.
             body: The request: a `types.Permission` or a dict of the same shape.
             update_mask: Required. The list of fields to update. Accepted ones: - role
-            (`Permission.role`
-                field)
+                (`Permission.role` field)
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
@@ -1919,9 +1897,8 @@ class CorporaResource:
         Args:
             name: Required. The resource name of the `Corpus`. Example: `corpora/my-corpus-123`
             force: Optional. If set to true, any `Document`s and objects related to this
-            `Corpus`
-                will also be deleted. If false (the default), a `FAILED_PRECONDITION` error will
-                be returned if `Corpus` contains any `Document`s.
+                `Corpus` will also be deleted. If false (the default), a `FAILED_PRECONDITION`
+                error will be returned if `Corpus` contains any `Document`s.
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
@@ -1968,14 +1945,12 @@ class CorporaResource:
 
         Args:
             page_size: Optional. The maximum number of `Corpora` to return (per page). The
-            service may
-                return fewer `Corpora`. If unspecified, at most 10 `Corpora` will be returned.
-                The maximum size limit is 20 `Corpora` per page.
+                service may return fewer `Corpora`. If unspecified, at most 10 `Corpora` will be
+                returned. The maximum size limit is 20 `Corpora` per page.
             page_token: Optional. A page token, received from a previous `ListCorpora` call.
-            Provide the
-                `next_page_token` returned in the response as an argument to the next request to
-                retrieve the next page. When paginating, all other parameters provided to
-                `ListCorpora` must match the call that provided the page token.
+                Provide the `next_page_token` returned in the response as an argument to the
+                next request to retrieve the next page. When paginating, all other parameters
+                provided to `ListCorpora` must match the call that provided the page token.
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
@@ -2037,9 +2012,8 @@ class AsyncCorporaResource:
         Args:
             name: Required. The resource name of the `Corpus`. Example: `corpora/my-corpus-123`
             force: Optional. If set to true, any `Document`s and objects related to this
-            `Corpus`
-                will also be deleted. If false (the default), a `FAILED_PRECONDITION` error will
-                be returned if `Corpus` contains any `Document`s.
+                `Corpus` will also be deleted. If false (the default), a `FAILED_PRECONDITION`
+                error will be returned if `Corpus` contains any `Document`s.
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
@@ -2086,14 +2060,12 @@ class AsyncCorporaResource:
 
         Args:
             page_size: Optional. The maximum number of `Corpora` to return (per page). The
-            service may
-                return fewer `Corpora`. If unspecified, at most 10 `Corpora` will be returned.
-                The maximum size limit is 20 `Corpora` per page.
+                service may return fewer `Corpora`. If unspecified, at most 10 `Corpora` will be
+                returned. The maximum size limit is 20 `Corpora` per page.
             page_token: Optional. A page token, received from a previous `ListCorpora` call.
-            Provide the
-                `next_page_token` returned in the response as an argument to the next request to
-                retrieve the next page. When paginating, all other parameters provided to
-                `ListCorpora` must match the call that provided the page token.
+                Provide the `next_page_token` returned in the response as an argument to the
+                next request to retrieve the next page. When paginating, all other parameters
+                provided to `ListCorpora` must match the call that provided the page token.
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
@@ -2136,16 +2108,14 @@ class DynamicResource:
 
         Args:
             model: Required. The name of the `Model` to use for generating the completion.
-            Format:
-                `models/{model}`.
+                Format: `models/{model}`.
             body: The request: a `types.GenerateContentRequest` or a dict of the same shape.
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
             types.GenerateContentResponse
 
-        Discovery: generativelanguage.dynamic.generateContent (POST
-        v1beta/{+model}:generateContent)
+        Discovery: generativelanguage.dynamic.generateContent (POST v1beta/{+model}:generateContent)
         """
         return self._t.call(_DYNAMIC_GENERATE_CONTENT, (model,), body, None, options)
 
@@ -2162,16 +2132,14 @@ class DynamicResource:
 
         Args:
             model: Required. The name of the `Model` to use for generating the completion.
-            Format:
-                `models/{model}`.
+                Format: `models/{model}`.
             body: The request: a `types.GenerateContentRequest` or a dict of the same shape.
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
             A stream of `types.GenerateContentResponse` chunks (Server-Sent Events).
 
-        Discovery: generativelanguage.dynamic.streamGenerateContent (POST
-        v1beta/{+model}:streamGenerateContent)
+        Discovery: generativelanguage.dynamic.streamGenerateContent (POST v1beta/{+model}:streamGenerateContent)
         """
         return self._t.stream(_DYNAMIC_STREAM_GENERATE_CONTENT, (model,), body, None, options)
 
@@ -2199,16 +2167,14 @@ class AsyncDynamicResource:
 
         Args:
             model: Required. The name of the `Model` to use for generating the completion.
-            Format:
-                `models/{model}`.
+                Format: `models/{model}`.
             body: The request: a `types.GenerateContentRequest` or a dict of the same shape.
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
             types.GenerateContentResponse
 
-        Discovery: generativelanguage.dynamic.generateContent (POST
-        v1beta/{+model}:generateContent)
+        Discovery: generativelanguage.dynamic.generateContent (POST v1beta/{+model}:generateContent)
         """
         return await self._t.call(_DYNAMIC_GENERATE_CONTENT, (model,), body, None, options)
 
@@ -2225,16 +2191,14 @@ class AsyncDynamicResource:
 
         Args:
             model: Required. The name of the `Model` to use for generating the completion.
-            Format:
-                `models/{model}`.
+                Format: `models/{model}`.
             body: The request: a `types.GenerateContentRequest` or a dict of the same shape.
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
             A stream of `types.GenerateContentResponse` chunks (Server-Sent Events).
 
-        Discovery: generativelanguage.dynamic.streamGenerateContent (POST
-        v1beta/{+model}:streamGenerateContent)
+        Discovery: generativelanguage.dynamic.streamGenerateContent (POST v1beta/{+model}:streamGenerateContent)
         """
         return await self._t.stream(_DYNAMIC_STREAM_GENERATE_CONTENT, (model,), body, None, options)
 
@@ -2276,8 +2240,7 @@ class EnvironmentsResource:
         Returns:
             types.Empty
 
-        Discovery: generativelanguage.environments.delete (DELETE
-        v1beta/environments/{id}:delete)
+        Discovery: generativelanguage.environments.delete (DELETE v1beta/environments/{id}:delete)
         """
         return self._t.call(_ENVIRONMENTS_DELETE, (id,), None, None, options)
 
@@ -2364,8 +2327,7 @@ class AsyncEnvironmentsResource:
         Returns:
             types.Empty
 
-        Discovery: generativelanguage.environments.delete (DELETE
-        v1beta/environments/{id}:delete)
+        Discovery: generativelanguage.environments.delete (DELETE v1beta/environments/{id}:delete)
         """
         return await self._t.call(_ENVIRONMENTS_DELETE, (id,), None, None, options)
 
@@ -2456,8 +2418,7 @@ class FileSearchStoresDocumentsResource:
 
         Args:
             name: Required. The name of the `Document` to retrieve. Example:
-            `fileSearchStores/my-
-                file-search-store-123/documents/the-doc-abc`
+                `fileSearchStores/my-file-search-store-123/documents/the-doc-abc`
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
@@ -2481,21 +2442,18 @@ class FileSearchStoresDocumentsResource:
             parent: Required. The name of the `FileSearchStore` containing `Document`s. Example:
                 `fileSearchStores/my-file-search-store-123`
             page_size: Optional. The maximum number of `Document`s to return (per page). The
-            service
-                may return fewer `Document`s. If unspecified, at most 10 `Document`s will be
-                returned. The maximum size limit is 20 `Document`s per page.
+                service may return fewer `Document`s. If unspecified, at most 10 `Document`s
+                will be returned. The maximum size limit is 20 `Document`s per page.
             page_token: Optional. A page token, received from a previous `ListDocuments` call.
-            Provide
-                the `next_page_token` returned in the response as an argument to the next
-                request to retrieve the next page. When paginating, all other parameters
+                Provide the `next_page_token` returned in the response as an argument to the
+                next request to retrieve the next page. When paginating, all other parameters
                 provided to `ListDocuments` must match the call that provided the page token.
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
             types.ListDocumentsResponse
 
-        Discovery: generativelanguage.fileSearchStores.documents.list (GET
-        v1beta/{+parent}/documents)
+        Discovery: generativelanguage.fileSearchStores.documents.list (GET v1beta/{+parent}/documents)
         """
         return self._t.paginate(
             _FILE_SEARCH_STORES_DOCUMENTS_LIST,
@@ -2550,8 +2508,7 @@ class AsyncFileSearchStoresDocumentsResource:
 
         Args:
             name: Required. The name of the `Document` to retrieve. Example:
-            `fileSearchStores/my-
-                file-search-store-123/documents/the-doc-abc`
+                `fileSearchStores/my-file-search-store-123/documents/the-doc-abc`
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
@@ -2575,21 +2532,18 @@ class AsyncFileSearchStoresDocumentsResource:
             parent: Required. The name of the `FileSearchStore` containing `Document`s. Example:
                 `fileSearchStores/my-file-search-store-123`
             page_size: Optional. The maximum number of `Document`s to return (per page). The
-            service
-                may return fewer `Document`s. If unspecified, at most 10 `Document`s will be
-                returned. The maximum size limit is 20 `Document`s per page.
+                service may return fewer `Document`s. If unspecified, at most 10 `Document`s
+                will be returned. The maximum size limit is 20 `Document`s per page.
             page_token: Optional. A page token, received from a previous `ListDocuments` call.
-            Provide
-                the `next_page_token` returned in the response as an argument to the next
-                request to retrieve the next page. When paginating, all other parameters
+                Provide the `next_page_token` returned in the response as an argument to the
+                next request to retrieve the next page. When paginating, all other parameters
                 provided to `ListDocuments` must match the call that provided the page token.
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
             types.ListDocumentsResponse
 
-        Discovery: generativelanguage.fileSearchStores.documents.list (GET
-        v1beta/{+parent}/documents)
+        Discovery: generativelanguage.fileSearchStores.documents.list (GET v1beta/{+parent}/documents)
         """
         return await self._t.paginate(
             _FILE_SEARCH_STORES_DOCUMENTS_LIST,
@@ -2674,8 +2628,7 @@ class FileSearchStoresUploadOperationsResource:
         Returns:
             types.Operation
 
-        Discovery: generativelanguage.fileSearchStores.upload.operations.get (GET
-        v1beta/{+name})
+        Discovery: generativelanguage.fileSearchStores.upload.operations.get (GET v1beta/{+name})
         """
         return self._t.call(_FILE_SEARCH_STORES_UPLOAD_OPERATIONS_GET, (name,), None, None, options)
 
@@ -2701,8 +2654,7 @@ class AsyncFileSearchStoresUploadOperationsResource:
         Returns:
             types.Operation
 
-        Discovery: generativelanguage.fileSearchStores.upload.operations.get (GET
-        v1beta/{+name})
+        Discovery: generativelanguage.fileSearchStores.upload.operations.get (GET v1beta/{+name})
         """
         return await self._t.call(
             _FILE_SEARCH_STORES_UPLOAD_OPERATIONS_GET, (name,), None, None, options
@@ -2801,8 +2753,7 @@ class FileSearchStoresResource:
 
         Args:
             name: Required. The name of the `FileSearchStore`. Example:
-            `fileSearchStores/my-file-
-                search-store-123`
+                `fileSearchStores/my-file-search-store-123`
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
@@ -2823,16 +2774,14 @@ class FileSearchStoresResource:
 
         Args:
             file_search_store_name: Required. Immutable. The name of the `FileSearchStore` to
-            import the file into.
-                Example: `fileSearchStores/my-file-search-store-123`
+                import the file into. Example: `fileSearchStores/my-file-search-store-123`
             body: The request: a `types.ImportFileRequest` or a dict of the same shape.
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
             types.Operation
 
-        Discovery: generativelanguage.fileSearchStores.importFile (POST
-        v1beta/{+fileSearchStoreName}:importFile)
+        Discovery: generativelanguage.fileSearchStores.importFile (POST v1beta/{+fileSearchStoreName}:importFile)
         """
         return self._t.call(
             _FILE_SEARCH_STORES_IMPORT_FILE, (file_search_store_name,), body, None, options
@@ -2849,16 +2798,14 @@ class FileSearchStoresResource:
 
         Args:
             page_size: Optional. The maximum number of `FileSearchStores` to return (per page).
-            The
-                service may return fewer `FileSearchStores`. If unspecified, at most 10
+                The service may return fewer `FileSearchStores`. If unspecified, at most 10
                 `FileSearchStores` will be returned. The maximum size limit is 20
                 `FileSearchStores` per page.
             page_token: Optional. A page token, received from a previous `ListFileSearchStores`
-            call.
-                Provide the `next_page_token` returned in the response as an argument to the
-                next request to retrieve the next page. When paginating, all other parameters
-                provided to `ListFileSearchStores` must match the call that provided the page
-                token.
+                call. Provide the `next_page_token` returned in the response as an argument to
+                the next request to retrieve the next page. When paginating, all other
+                parameters provided to `ListFileSearchStores` must match the call that provided
+                the page token.
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
@@ -2944,8 +2891,7 @@ class AsyncFileSearchStoresResource:
 
         Args:
             name: Required. The name of the `FileSearchStore`. Example:
-            `fileSearchStores/my-file-
-                search-store-123`
+                `fileSearchStores/my-file-search-store-123`
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
@@ -2966,16 +2912,14 @@ class AsyncFileSearchStoresResource:
 
         Args:
             file_search_store_name: Required. Immutable. The name of the `FileSearchStore` to
-            import the file into.
-                Example: `fileSearchStores/my-file-search-store-123`
+                import the file into. Example: `fileSearchStores/my-file-search-store-123`
             body: The request: a `types.ImportFileRequest` or a dict of the same shape.
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
             types.Operation
 
-        Discovery: generativelanguage.fileSearchStores.importFile (POST
-        v1beta/{+fileSearchStoreName}:importFile)
+        Discovery: generativelanguage.fileSearchStores.importFile (POST v1beta/{+fileSearchStoreName}:importFile)
         """
         return await self._t.call(
             _FILE_SEARCH_STORES_IMPORT_FILE, (file_search_store_name,), body, None, options
@@ -2992,16 +2936,14 @@ class AsyncFileSearchStoresResource:
 
         Args:
             page_size: Optional. The maximum number of `FileSearchStores` to return (per page).
-            The
-                service may return fewer `FileSearchStores`. If unspecified, at most 10
+                The service may return fewer `FileSearchStores`. If unspecified, at most 10
                 `FileSearchStores` will be returned. The maximum size limit is 20
                 `FileSearchStores` per page.
             page_token: Optional. A page token, received from a previous `ListFileSearchStores`
-            call.
-                Provide the `next_page_token` returned in the response as an argument to the
-                next request to retrieve the next page. When paginating, all other parameters
-                provided to `ListFileSearchStores` must match the call that provided the page
-                token.
+                call. Provide the `next_page_token` returned in the response as an argument to
+                the next request to retrieve the next page. When paginating, all other
+                parameters provided to `ListFileSearchStores` must match the call that provided
+                the page token.
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
@@ -3068,8 +3010,7 @@ class FilesResource:
 
         Args:
             page_size: Optional. Maximum number of `File`s to return per page. If unspecified,
-            defaults
-                to 10. Maximum `page_size` is 100.
+                defaults to 10. Maximum `page_size` is 100.
             page_token: Optional. A page token from a previous `ListFiles` call.
             options: Per-call options (timeout, retries, extra headers and query).
 
@@ -3159,8 +3100,7 @@ class AsyncFilesResource:
 
         Args:
             page_size: Optional. Maximum number of `File`s to return per page. If unspecified,
-            defaults
-                to 10. Maximum `page_size` is 100.
+                defaults to 10. Maximum `page_size` is 100.
             page_token: Optional. A page token from a previous `ListFiles` call.
             options: Per-call options (timeout, retries, extra headers and query).
 
@@ -3274,8 +3214,7 @@ class GeneratedFilesResource:
 
         Args:
             page_size: Optional. Maximum number of `GeneratedFile`s to return per page. If
-            unspecified,
-                defaults to 10. Maximum `page_size` is 50.
+                unspecified, defaults to 10. Maximum `page_size` is 50.
             page_token: Optional. A page token from a previous `ListGeneratedFiles` call.
             options: Per-call options (timeout, retries, extra headers and query).
 
@@ -3319,8 +3258,7 @@ class AsyncGeneratedFilesResource:
 
         Args:
             page_size: Optional. Maximum number of `GeneratedFile`s to return per page. If
-            unspecified,
-                defaults to 10. Maximum `page_size` is 50.
+                unspecified, defaults to 10. Maximum `page_size` is 50.
             page_token: Optional. A page token from a previous `ListGeneratedFiles` call.
             options: Per-call options (timeout, retries, extra headers and query).
 
@@ -3402,8 +3340,7 @@ class MediaResource:
 
         Args:
             file_search_store_name: Required. Immutable. The name of the `FileSearchStore` to
-            upload the file into.
-                Example: `fileSearchStores/my-file-search-store-123`
+                upload the file into. Example: `fileSearchStores/my-file-search-store-123`
             body: The request: a `types.UploadToFileSearchStoreRequest` or a dict of the same
                 shape.
             file: The media to upload: a path, bytes or a binary file object.
@@ -3415,8 +3352,7 @@ class MediaResource:
         Returns:
             types.CustomLongRunningOperation
 
-        Discovery: generativelanguage.media.uploadToFileSearchStore (POST
-        v1beta/{+fileSearchStoreName}:uploadToFileSearchStore)
+        Discovery: generativelanguage.media.uploadToFileSearchStore (POST v1beta/{+fileSearchStoreName}:uploadToFileSearchStore)
         """
         return self._t.upload(
             _MEDIA_UPLOAD_TO_FILE_SEARCH_STORE,
@@ -3492,8 +3428,7 @@ class AsyncMediaResource:
 
         Args:
             file_search_store_name: Required. Immutable. The name of the `FileSearchStore` to
-            upload the file into.
-                Example: `fileSearchStores/my-file-search-store-123`
+                upload the file into. Example: `fileSearchStores/my-file-search-store-123`
             body: The request: a `types.UploadToFileSearchStoreRequest` or a dict of the same
                 shape.
             file: The media to upload: a path, bytes or a binary file object.
@@ -3505,8 +3440,7 @@ class AsyncMediaResource:
         Returns:
             types.CustomLongRunningOperation
 
-        Discovery: generativelanguage.media.uploadToFileSearchStore (POST
-        v1beta/{+fileSearchStoreName}:uploadToFileSearchStore)
+        Discovery: generativelanguage.media.uploadToFileSearchStore (POST v1beta/{+fileSearchStoreName}:uploadToFileSearchStore)
         """
         return await self._t.upload(
             _MEDIA_UPLOAD_TO_FILE_SEARCH_STORE,
@@ -3563,8 +3497,7 @@ class ModelsOperationsResource:
             page_size: The standard list page size.
             page_token: The standard list page token.
             return_partial_success: When set to `true`, operations that are reachable are
-            returned as normal, and
-                those that are unreachable are returned in the
+                returned as normal, and those that are unreachable are returned in the
                 ListOperationsResponse.unreachable field. This can only be `true` when reading
                 across collections. For example, when `parent` is set to
                 `"projects/example/locations/-"`. This field is not supported by default and
@@ -3633,8 +3566,7 @@ class AsyncModelsOperationsResource:
             page_size: The standard list page size.
             page_token: The standard list page token.
             return_partial_success: When set to `true`, operations that are reachable are
-            returned as normal, and
-                those that are unreachable are returned in the
+                returned as normal, and those that are unreachable are returned in the
                 ListOperationsResponse.unreachable field. This can only be `true` when reading
                 across collections. For example, when `parent` is set to
                 `"projects/example/locations/-"`. This field is not supported by default and
@@ -3686,8 +3618,7 @@ class ModelsResource:
 
         Args:
             model: Required. The name of the `Model` to use for generating the completion.
-            Format:
-                `models/{model}`.
+                Format: `models/{model}`.
             body: The request: a `types.AsyncBatchEmbedContentRequest` or a dict of the same
                 shape.
             options: Per-call options (timeout, retries, extra headers and query).
@@ -3695,8 +3626,7 @@ class ModelsResource:
         Returns:
             types.Operation
 
-        Discovery: generativelanguage.models.asyncBatchEmbedContent (POST
-        v1beta/{+model}:asyncBatchEmbedContent)
+        Discovery: generativelanguage.models.asyncBatchEmbedContent (POST v1beta/{+model}:asyncBatchEmbedContent)
         """
         return self._t.call(_MODELS_ASYNC_BATCH_EMBED_CONTENT, (model,), body, None, options)
 
@@ -3712,17 +3642,15 @@ class ModelsResource:
 
         Args:
             model: Required. The model's resource name. This serves as an ID for the Model to
-            use.
-                This name should match a model name returned by the `ListModels` method. Format:
-                `models/{model}`
+                use. This name should match a model name returned by the `ListModels` method.
+                Format: `models/{model}`
             body: The request: a `types.BatchEmbedContentsRequest` or a dict of the same shape.
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
             types.BatchEmbedContentsResponse
 
-        Discovery: generativelanguage.models.batchEmbedContents (POST
-        v1beta/{+model}:batchEmbedContents)
+        Discovery: generativelanguage.models.batchEmbedContents (POST v1beta/{+model}:batchEmbedContents)
         """
         return self._t.call(_MODELS_BATCH_EMBED_CONTENTS, (model,), body, None, options)
 
@@ -3739,16 +3667,14 @@ class ModelsResource:
 
         Args:
             model: Required. The name of the `Model` to use for generating the embedding.
-            Examples:
-                models/embedding-gecko-001
+                Examples: models/embedding-gecko-001
             body: The request: a `types.BatchEmbedTextRequest` or a dict of the same shape.
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
             types.BatchEmbedTextResponse
 
-        Discovery: generativelanguage.models.batchEmbedText (POST
-        v1beta/{+model}:batchEmbedText)
+        Discovery: generativelanguage.models.batchEmbedText (POST v1beta/{+model}:batchEmbedText)
         """
         return self._t.call(_MODELS_BATCH_EMBED_TEXT, (model,), body, None, options)
 
@@ -3763,17 +3689,15 @@ class ModelsResource:
 
         Args:
             model: Required. The name of the `Model` to use for generating the completion.
-            Format:
-                `models/{model}`.
+                Format: `models/{model}`.
             body: The request: a `types.BatchGenerateContentRequest` or a dict of the same
-            shape.
+                shape.
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
             types.Operation
 
-        Discovery: generativelanguage.models.batchGenerateContent (POST
-        v1beta/{+model}:batchGenerateContent)
+        Discovery: generativelanguage.models.batchGenerateContent (POST v1beta/{+model}:batchGenerateContent)
         """
         return self._t.call(_MODELS_BATCH_GENERATE_CONTENT, (model,), body, None, options)
 
@@ -3790,17 +3714,15 @@ class ModelsResource:
 
         Args:
             model: Required. The model's resource name. This serves as an ID for the Model to
-            use.
-                This name should match a model name returned by the `ListModels` method. Format:
-                `models/{model}`
+                use. This name should match a model name returned by the `ListModels` method.
+                Format: `models/{model}`
             body: The request: a `types.CountMessageTokensRequest` or a dict of the same shape.
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
             types.CountMessageTokensResponse
 
-        Discovery: generativelanguage.models.countMessageTokens (POST
-        v1beta/{+model}:countMessageTokens)
+        Discovery: generativelanguage.models.countMessageTokens (POST v1beta/{+model}:countMessageTokens)
         """
         return self._t.call(_MODELS_COUNT_MESSAGE_TOKENS, (model,), body, None, options)
 
@@ -3817,17 +3739,15 @@ class ModelsResource:
 
         Args:
             model: Required. The model's resource name. This serves as an ID for the Model to
-            use.
-                This name should match a model name returned by the `ListModels` method. Format:
-                `models/{model}`
+                use. This name should match a model name returned by the `ListModels` method.
+                Format: `models/{model}`
             body: The request: a `types.CountTextTokensRequest` or a dict of the same shape.
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
             types.CountTextTokensResponse
 
-        Discovery: generativelanguage.models.countTextTokens (POST
-        v1beta/{+model}:countTextTokens)
+        Discovery: generativelanguage.models.countTextTokens (POST v1beta/{+model}:countTextTokens)
         """
         return self._t.call(_MODELS_COUNT_TEXT_TOKENS, (model,), body, None, options)
 
@@ -3843,9 +3763,8 @@ class ModelsResource:
 
         Args:
             model: Required. The model's resource name. This serves as an ID for the Model to
-            use.
-                This name should match a model name returned by the `ListModels` method. Format:
-                `models/{model}`
+                use. This name should match a model name returned by the `ListModels` method.
+                Format: `models/{model}`
             body: The request: a `types.CountTokensRequest` or a dict of the same shape.
             options: Per-call options (timeout, retries, extra headers and query).
 
@@ -3868,9 +3787,8 @@ class ModelsResource:
 
         Args:
             model: Required. The model's resource name. This serves as an ID for the Model to
-            use.
-                This name should match a model name returned by the `ListModels` method. Format:
-                `models/{model}`
+                use. This name should match a model name returned by the `ListModels` method.
+                Format: `models/{model}`
             body: The request: a `types.EmbedContentRequest` or a dict of the same shape.
             options: Per-call options (timeout, retries, extra headers and query).
 
@@ -3917,16 +3835,14 @@ class ModelsResource:
 
         Args:
             model: Required. The name of the `Model` to use for generating the grounded
-            response.
-                Format: `model=models/{model}`.
+                response. Format: `model=models/{model}`.
             body: The request: a `types.GenerateAnswerRequest` or a dict of the same shape.
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
             types.GenerateAnswerResponse
 
-        Discovery: generativelanguage.models.generateAnswer (POST
-        v1beta/{+model}:generateAnswer)
+        Discovery: generativelanguage.models.generateAnswer (POST v1beta/{+model}:generateAnswer)
         """
         return self._t.call(_MODELS_GENERATE_ANSWER, (model,), body, None, options)
 
@@ -3945,16 +3861,14 @@ class ModelsResource:
 
         Args:
             model: Required. The name of the `Model` to use for generating the completion.
-            Format:
-                `models/{model}`.
+                Format: `models/{model}`.
             body: The request: a `types.GenerateContentRequest` or a dict of the same shape.
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
             types.GenerateContentResponse
 
-        Discovery: generativelanguage.models.generateContent (POST
-        v1beta/{+model}:generateContent)
+        Discovery: generativelanguage.models.generateContent (POST v1beta/{+model}:generateContent)
         """
         return self._t.call(_MODELS_GENERATE_CONTENT, (model,), body, None, options)
 
@@ -3977,8 +3891,7 @@ class ModelsResource:
         Returns:
             types.GenerateMessageResponse
 
-        Discovery: generativelanguage.models.generateMessage (POST
-        v1beta/{+model}:generateMessage)
+        Discovery: generativelanguage.models.generateMessage (POST v1beta/{+model}:generateMessage)
         """
         return self._t.call(_MODELS_GENERATE_MESSAGE, (model,), body, None, options)
 
@@ -3995,8 +3908,8 @@ class ModelsResource:
 
         Args:
             model: Required. The name of the `Model` or `TunedModel` to use for generating the
-                completion. Examples: models/text-bison-001 tunedModels/sentence-
-                translator-u3b7m
+                completion. Examples: models/text-bison-001
+                tunedModels/sentence-translator-u3b7m
             body: The request: a `types.GenerateTextRequest` or a dict of the same shape.
             options: Per-call options (timeout, retries, extra headers and query).
 
@@ -4038,9 +3951,8 @@ class ModelsResource:
 
         Args:
             page_size: The maximum number of `Models` to return (per page). If unspecified, 50
-            models
-                will be returned per page. This method returns at most 1000 models per page,
-                even if you pass a larger page_size.
+                models will be returned per page. This method returns at most 1000 models per
+                page, even if you pass a larger page_size.
             page_token: A page token, received from a previous `ListModels` call. Provide the
                 `page_token` returned by one request as an argument to the next request to
                 retrieve the next page. When paginating, all other parameters provided to
@@ -4074,7 +3986,7 @@ class ModelsResource:
 
         Args:
             model: Required. The name of the model for prediction. Format:
-            `name=models/{model}`.
+                `name=models/{model}`.
             body: The request: a `types.PredictRequest` or a dict of the same shape.
             options: Per-call options (timeout, retries, extra headers and query).
 
@@ -4096,15 +4008,14 @@ class ModelsResource:
 
         Args:
             model: Required. The name of the model for prediction. Format:
-            `name=models/{model}`.
+                `name=models/{model}`.
             body: The request: a `types.PredictLongRunningRequest` or a dict of the same shape.
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
             types.Operation
 
-        Discovery: generativelanguage.models.predictLongRunning (POST
-        v1beta/{+model}:predictLongRunning)
+        Discovery: generativelanguage.models.predictLongRunning (POST v1beta/{+model}:predictLongRunning)
         """
         return self._t.call(_MODELS_PREDICT_LONG_RUNNING, (model,), body, None, options)
 
@@ -4121,16 +4032,14 @@ class ModelsResource:
 
         Args:
             model: Required. The name of the `Model` to use for generating the completion.
-            Format:
-                `models/{model}`.
+                Format: `models/{model}`.
             body: The request: a `types.GenerateContentRequest` or a dict of the same shape.
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
             A stream of `types.GenerateContentResponse` chunks (Server-Sent Events).
 
-        Discovery: generativelanguage.models.streamGenerateContent (POST
-        v1beta/{+model}:streamGenerateContent)
+        Discovery: generativelanguage.models.streamGenerateContent (POST v1beta/{+model}:streamGenerateContent)
         """
         return self._t.stream(_MODELS_STREAM_GENERATE_CONTENT, (model,), body, None, options)
 
@@ -4160,8 +4069,7 @@ class AsyncModelsResource:
 
         Args:
             model: Required. The name of the `Model` to use for generating the completion.
-            Format:
-                `models/{model}`.
+                Format: `models/{model}`.
             body: The request: a `types.AsyncBatchEmbedContentRequest` or a dict of the same
                 shape.
             options: Per-call options (timeout, retries, extra headers and query).
@@ -4169,8 +4077,7 @@ class AsyncModelsResource:
         Returns:
             types.Operation
 
-        Discovery: generativelanguage.models.asyncBatchEmbedContent (POST
-        v1beta/{+model}:asyncBatchEmbedContent)
+        Discovery: generativelanguage.models.asyncBatchEmbedContent (POST v1beta/{+model}:asyncBatchEmbedContent)
         """
         return await self._t.call(_MODELS_ASYNC_BATCH_EMBED_CONTENT, (model,), body, None, options)
 
@@ -4186,17 +4093,15 @@ class AsyncModelsResource:
 
         Args:
             model: Required. The model's resource name. This serves as an ID for the Model to
-            use.
-                This name should match a model name returned by the `ListModels` method. Format:
-                `models/{model}`
+                use. This name should match a model name returned by the `ListModels` method.
+                Format: `models/{model}`
             body: The request: a `types.BatchEmbedContentsRequest` or a dict of the same shape.
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
             types.BatchEmbedContentsResponse
 
-        Discovery: generativelanguage.models.batchEmbedContents (POST
-        v1beta/{+model}:batchEmbedContents)
+        Discovery: generativelanguage.models.batchEmbedContents (POST v1beta/{+model}:batchEmbedContents)
         """
         return await self._t.call(_MODELS_BATCH_EMBED_CONTENTS, (model,), body, None, options)
 
@@ -4213,16 +4118,14 @@ class AsyncModelsResource:
 
         Args:
             model: Required. The name of the `Model` to use for generating the embedding.
-            Examples:
-                models/embedding-gecko-001
+                Examples: models/embedding-gecko-001
             body: The request: a `types.BatchEmbedTextRequest` or a dict of the same shape.
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
             types.BatchEmbedTextResponse
 
-        Discovery: generativelanguage.models.batchEmbedText (POST
-        v1beta/{+model}:batchEmbedText)
+        Discovery: generativelanguage.models.batchEmbedText (POST v1beta/{+model}:batchEmbedText)
         """
         return await self._t.call(_MODELS_BATCH_EMBED_TEXT, (model,), body, None, options)
 
@@ -4237,17 +4140,15 @@ class AsyncModelsResource:
 
         Args:
             model: Required. The name of the `Model` to use for generating the completion.
-            Format:
-                `models/{model}`.
+                Format: `models/{model}`.
             body: The request: a `types.BatchGenerateContentRequest` or a dict of the same
-            shape.
+                shape.
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
             types.Operation
 
-        Discovery: generativelanguage.models.batchGenerateContent (POST
-        v1beta/{+model}:batchGenerateContent)
+        Discovery: generativelanguage.models.batchGenerateContent (POST v1beta/{+model}:batchGenerateContent)
         """
         return await self._t.call(_MODELS_BATCH_GENERATE_CONTENT, (model,), body, None, options)
 
@@ -4264,17 +4165,15 @@ class AsyncModelsResource:
 
         Args:
             model: Required. The model's resource name. This serves as an ID for the Model to
-            use.
-                This name should match a model name returned by the `ListModels` method. Format:
-                `models/{model}`
+                use. This name should match a model name returned by the `ListModels` method.
+                Format: `models/{model}`
             body: The request: a `types.CountMessageTokensRequest` or a dict of the same shape.
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
             types.CountMessageTokensResponse
 
-        Discovery: generativelanguage.models.countMessageTokens (POST
-        v1beta/{+model}:countMessageTokens)
+        Discovery: generativelanguage.models.countMessageTokens (POST v1beta/{+model}:countMessageTokens)
         """
         return await self._t.call(_MODELS_COUNT_MESSAGE_TOKENS, (model,), body, None, options)
 
@@ -4291,17 +4190,15 @@ class AsyncModelsResource:
 
         Args:
             model: Required. The model's resource name. This serves as an ID for the Model to
-            use.
-                This name should match a model name returned by the `ListModels` method. Format:
-                `models/{model}`
+                use. This name should match a model name returned by the `ListModels` method.
+                Format: `models/{model}`
             body: The request: a `types.CountTextTokensRequest` or a dict of the same shape.
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
             types.CountTextTokensResponse
 
-        Discovery: generativelanguage.models.countTextTokens (POST
-        v1beta/{+model}:countTextTokens)
+        Discovery: generativelanguage.models.countTextTokens (POST v1beta/{+model}:countTextTokens)
         """
         return await self._t.call(_MODELS_COUNT_TEXT_TOKENS, (model,), body, None, options)
 
@@ -4317,9 +4214,8 @@ class AsyncModelsResource:
 
         Args:
             model: Required. The model's resource name. This serves as an ID for the Model to
-            use.
-                This name should match a model name returned by the `ListModels` method. Format:
-                `models/{model}`
+                use. This name should match a model name returned by the `ListModels` method.
+                Format: `models/{model}`
             body: The request: a `types.CountTokensRequest` or a dict of the same shape.
             options: Per-call options (timeout, retries, extra headers and query).
 
@@ -4342,9 +4238,8 @@ class AsyncModelsResource:
 
         Args:
             model: Required. The model's resource name. This serves as an ID for the Model to
-            use.
-                This name should match a model name returned by the `ListModels` method. Format:
-                `models/{model}`
+                use. This name should match a model name returned by the `ListModels` method.
+                Format: `models/{model}`
             body: The request: a `types.EmbedContentRequest` or a dict of the same shape.
             options: Per-call options (timeout, retries, extra headers and query).
 
@@ -4391,16 +4286,14 @@ class AsyncModelsResource:
 
         Args:
             model: Required. The name of the `Model` to use for generating the grounded
-            response.
-                Format: `model=models/{model}`.
+                response. Format: `model=models/{model}`.
             body: The request: a `types.GenerateAnswerRequest` or a dict of the same shape.
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
             types.GenerateAnswerResponse
 
-        Discovery: generativelanguage.models.generateAnswer (POST
-        v1beta/{+model}:generateAnswer)
+        Discovery: generativelanguage.models.generateAnswer (POST v1beta/{+model}:generateAnswer)
         """
         return await self._t.call(_MODELS_GENERATE_ANSWER, (model,), body, None, options)
 
@@ -4419,16 +4312,14 @@ class AsyncModelsResource:
 
         Args:
             model: Required. The name of the `Model` to use for generating the completion.
-            Format:
-                `models/{model}`.
+                Format: `models/{model}`.
             body: The request: a `types.GenerateContentRequest` or a dict of the same shape.
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
             types.GenerateContentResponse
 
-        Discovery: generativelanguage.models.generateContent (POST
-        v1beta/{+model}:generateContent)
+        Discovery: generativelanguage.models.generateContent (POST v1beta/{+model}:generateContent)
         """
         return await self._t.call(_MODELS_GENERATE_CONTENT, (model,), body, None, options)
 
@@ -4451,8 +4342,7 @@ class AsyncModelsResource:
         Returns:
             types.GenerateMessageResponse
 
-        Discovery: generativelanguage.models.generateMessage (POST
-        v1beta/{+model}:generateMessage)
+        Discovery: generativelanguage.models.generateMessage (POST v1beta/{+model}:generateMessage)
         """
         return await self._t.call(_MODELS_GENERATE_MESSAGE, (model,), body, None, options)
 
@@ -4469,8 +4359,8 @@ class AsyncModelsResource:
 
         Args:
             model: Required. The name of the `Model` or `TunedModel` to use for generating the
-                completion. Examples: models/text-bison-001 tunedModels/sentence-
-                translator-u3b7m
+                completion. Examples: models/text-bison-001
+                tunedModels/sentence-translator-u3b7m
             body: The request: a `types.GenerateTextRequest` or a dict of the same shape.
             options: Per-call options (timeout, retries, extra headers and query).
 
@@ -4512,9 +4402,8 @@ class AsyncModelsResource:
 
         Args:
             page_size: The maximum number of `Models` to return (per page). If unspecified, 50
-            models
-                will be returned per page. This method returns at most 1000 models per page,
-                even if you pass a larger page_size.
+                models will be returned per page. This method returns at most 1000 models per
+                page, even if you pass a larger page_size.
             page_token: A page token, received from a previous `ListModels` call. Provide the
                 `page_token` returned by one request as an argument to the next request to
                 retrieve the next page. When paginating, all other parameters provided to
@@ -4548,7 +4437,7 @@ class AsyncModelsResource:
 
         Args:
             model: Required. The name of the model for prediction. Format:
-            `name=models/{model}`.
+                `name=models/{model}`.
             body: The request: a `types.PredictRequest` or a dict of the same shape.
             options: Per-call options (timeout, retries, extra headers and query).
 
@@ -4570,15 +4459,14 @@ class AsyncModelsResource:
 
         Args:
             model: Required. The name of the model for prediction. Format:
-            `name=models/{model}`.
+                `name=models/{model}`.
             body: The request: a `types.PredictLongRunningRequest` or a dict of the same shape.
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
             types.Operation
 
-        Discovery: generativelanguage.models.predictLongRunning (POST
-        v1beta/{+model}:predictLongRunning)
+        Discovery: generativelanguage.models.predictLongRunning (POST v1beta/{+model}:predictLongRunning)
         """
         return await self._t.call(_MODELS_PREDICT_LONG_RUNNING, (model,), body, None, options)
 
@@ -4595,16 +4483,14 @@ class AsyncModelsResource:
 
         Args:
             model: Required. The name of the `Model` to use for generating the completion.
-            Format:
-                `models/{model}`.
+                Format: `models/{model}`.
             body: The request: a `types.GenerateContentRequest` or a dict of the same shape.
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
             A stream of `types.GenerateContentResponse` chunks (Server-Sent Events).
 
-        Discovery: generativelanguage.models.streamGenerateContent (POST
-        v1beta/{+model}:streamGenerateContent)
+        Discovery: generativelanguage.models.streamGenerateContent (POST v1beta/{+model}:streamGenerateContent)
         """
         return await self._t.stream(_MODELS_STREAM_GENERATE_CONTENT, (model,), body, None, options)
 
@@ -4651,8 +4537,7 @@ class TunedModelsOperationsResource:
             page_size: The standard list page size.
             page_token: The standard list page token.
             return_partial_success: When set to `true`, operations that are reachable are
-            returned as normal, and
-                those that are unreachable are returned in the
+                returned as normal, and those that are unreachable are returned in the
                 ListOperationsResponse.unreachable field. This can only be `true` when reading
                 across collections. For example, when `parent` is set to
                 `"projects/example/locations/-"`. This field is not supported by default and
@@ -4663,8 +4548,7 @@ class TunedModelsOperationsResource:
         Returns:
             types.ListOperationsResponse
 
-        Discovery: generativelanguage.tunedModels.operations.list (GET
-        v1beta/{+name}/operations)
+        Discovery: generativelanguage.tunedModels.operations.list (GET v1beta/{+name}/operations)
         """
         return self._t.paginate(
             _TUNED_MODELS_OPERATIONS_LIST,
@@ -4722,8 +4606,7 @@ class AsyncTunedModelsOperationsResource:
             page_size: The standard list page size.
             page_token: The standard list page token.
             return_partial_success: When set to `true`, operations that are reachable are
-            returned as normal, and
-                those that are unreachable are returned in the
+                returned as normal, and those that are unreachable are returned in the
                 ListOperationsResponse.unreachable field. This can only be `true` when reading
                 across collections. For example, when `parent` is set to
                 `"projects/example/locations/-"`. This field is not supported by default and
@@ -4734,8 +4617,7 @@ class AsyncTunedModelsOperationsResource:
         Returns:
             types.ListOperationsResponse
 
-        Discovery: generativelanguage.tunedModels.operations.list (GET
-        v1beta/{+name}/operations)
+        Discovery: generativelanguage.tunedModels.operations.list (GET v1beta/{+name}/operations)
         """
         return await self._t.paginate(
             _TUNED_MODELS_OPERATIONS_LIST,
@@ -4777,8 +4659,7 @@ class TunedModelsPermissionsResource:
         Returns:
             types.Permission
 
-        Discovery: generativelanguage.tunedModels.permissions.create (POST
-        v1beta/{+parent}/permissions)
+        Discovery: generativelanguage.tunedModels.permissions.create (POST v1beta/{+parent}/permissions)
         """
         return self._t.call(_TUNED_MODELS_PERMISSIONS_CREATE, (parent,), body, None, options)
 
@@ -4828,22 +4709,19 @@ class TunedModelsPermissionsResource:
             parent: Required. The parent resource of the permissions. Formats:
                 `tunedModels/{tuned_model}` `corpora/{corpus}`
             page_size: Optional. The maximum number of `Permission`s to return (per page). The
-            service
-                may return fewer permissions. If unspecified, at most 10 permissions will be
-                returned. This method returns at most 1000 permissions per page, even if you
-                pass larger page_size.
+                service may return fewer permissions. If unspecified, at most 10 permissions
+                will be returned. This method returns at most 1000 permissions per page, even if
+                you pass larger page_size.
             page_token: Optional. A page token, received from a previous `ListPermissions` call.
-            Provide
-                the `page_token` returned by one request as an argument to the next request to
-                retrieve the next page. When paginating, all other parameters provided to
-                `ListPermissions` must match the call that provided the page token.
+                Provide the `page_token` returned by one request as an argument to the next
+                request to retrieve the next page. When paginating, all other parameters
+                provided to `ListPermissions` must match the call that provided the page token.
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
             types.ListPermissionsResponse
 
-        Discovery: generativelanguage.tunedModels.permissions.list (GET
-        v1beta/{+parent}/permissions)
+        Discovery: generativelanguage.tunedModels.permissions.list (GET v1beta/{+parent}/permissions)
         """
         return self._t.paginate(
             _TUNED_MODELS_PERMISSIONS_LIST,
@@ -4868,13 +4746,11 @@ class TunedModelsPermissionsResource:
 
         Args:
             name: Output only. Identifier. The permission name. A unique name will be generated
-            on
-                create. Examples: tunedModels/{tuned_model}/permissions/{permission}
+                on create. Examples: tunedModels/{tuned_model}/permissions/{permission}
                 corpora/{corpus}/permissions/{permission} Output only.
             body: The request: a `types.Permission` or a dict of the same shape.
             update_mask: Required. The list of fields to update. Accepted ones: - role
-            (`Permission.role`
-                field)
+                (`Permission.role` field)
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
@@ -4919,8 +4795,7 @@ class AsyncTunedModelsPermissionsResource:
         Returns:
             types.Permission
 
-        Discovery: generativelanguage.tunedModels.permissions.create (POST
-        v1beta/{+parent}/permissions)
+        Discovery: generativelanguage.tunedModels.permissions.create (POST v1beta/{+parent}/permissions)
         """
         return await self._t.call(_TUNED_MODELS_PERMISSIONS_CREATE, (parent,), body, None, options)
 
@@ -4970,22 +4845,19 @@ class AsyncTunedModelsPermissionsResource:
             parent: Required. The parent resource of the permissions. Formats:
                 `tunedModels/{tuned_model}` `corpora/{corpus}`
             page_size: Optional. The maximum number of `Permission`s to return (per page). The
-            service
-                may return fewer permissions. If unspecified, at most 10 permissions will be
-                returned. This method returns at most 1000 permissions per page, even if you
-                pass larger page_size.
+                service may return fewer permissions. If unspecified, at most 10 permissions
+                will be returned. This method returns at most 1000 permissions per page, even if
+                you pass larger page_size.
             page_token: Optional. A page token, received from a previous `ListPermissions` call.
-            Provide
-                the `page_token` returned by one request as an argument to the next request to
-                retrieve the next page. When paginating, all other parameters provided to
-                `ListPermissions` must match the call that provided the page token.
+                Provide the `page_token` returned by one request as an argument to the next
+                request to retrieve the next page. When paginating, all other parameters
+                provided to `ListPermissions` must match the call that provided the page token.
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
             types.ListPermissionsResponse
 
-        Discovery: generativelanguage.tunedModels.permissions.list (GET
-        v1beta/{+parent}/permissions)
+        Discovery: generativelanguage.tunedModels.permissions.list (GET v1beta/{+parent}/permissions)
         """
         return await self._t.paginate(
             _TUNED_MODELS_PERMISSIONS_LIST,
@@ -5010,13 +4882,11 @@ class AsyncTunedModelsPermissionsResource:
 
         Args:
             name: Output only. Identifier. The permission name. A unique name will be generated
-            on
-                create. Examples: tunedModels/{tuned_model}/permissions/{permission}
+                on create. Examples: tunedModels/{tuned_model}/permissions/{permission}
                 corpora/{corpus}/permissions/{permission} Output only.
             body: The request: a `types.Permission` or a dict of the same shape.
             update_mask: Required. The list of fields to update. Accepted ones: - role
-            (`Permission.role`
-                field)
+                (`Permission.role` field)
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
@@ -5062,8 +4932,7 @@ class TunedModelsResource:
 
         Args:
             model: Required. The name of the `Model` to use for generating the completion.
-            Format:
-                `models/{model}`.
+                Format: `models/{model}`.
             body: The request: a `types.AsyncBatchEmbedContentRequest` or a dict of the same
                 shape.
             options: Per-call options (timeout, retries, extra headers and query).
@@ -5071,8 +4940,7 @@ class TunedModelsResource:
         Returns:
             types.Operation
 
-        Discovery: generativelanguage.tunedModels.asyncBatchEmbedContent (POST
-        v1beta/{+model}:asyncBatchEmbedContent)
+        Discovery: generativelanguage.tunedModels.asyncBatchEmbedContent (POST v1beta/{+model}:asyncBatchEmbedContent)
         """
         return self._t.call(_TUNED_MODELS_ASYNC_BATCH_EMBED_CONTENT, (model,), body, None, options)
 
@@ -5087,17 +4955,15 @@ class TunedModelsResource:
 
         Args:
             model: Required. The name of the `Model` to use for generating the completion.
-            Format:
-                `models/{model}`.
+                Format: `models/{model}`.
             body: The request: a `types.BatchGenerateContentRequest` or a dict of the same
-            shape.
+                shape.
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
             types.Operation
 
-        Discovery: generativelanguage.tunedModels.batchGenerateContent (POST
-        v1beta/{+model}:batchGenerateContent)
+        Discovery: generativelanguage.tunedModels.batchGenerateContent (POST v1beta/{+model}:batchGenerateContent)
         """
         return self._t.call(_TUNED_MODELS_BATCH_GENERATE_CONTENT, (model,), body, None, options)
 
@@ -5117,9 +4983,8 @@ class TunedModelsResource:
         Args:
             body: The request: a `types.TunedModel` or a dict of the same shape.
             tuned_model_id: Optional. The unique id for the tuned model if specified. This value
-            should be
-                up to 40 characters, the first character must be a letter, the last could be a
-                letter or a number. The id must match the regular expression:
+                should be up to 40 characters, the first character must be a letter, the last
+                could be a letter or a number. The id must match the regular expression:
                 `[a-z]([a-z0-9-]{0,38}[a-z0-9])?`.
             options: Per-call options (timeout, retries, extra headers and query).
 
@@ -5169,16 +5034,14 @@ class TunedModelsResource:
 
         Args:
             model: Required. The name of the `Model` to use for generating the completion.
-            Format:
-                `models/{model}`.
+                Format: `models/{model}`.
             body: The request: a `types.GenerateContentRequest` or a dict of the same shape.
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
             types.GenerateContentResponse
 
-        Discovery: generativelanguage.tunedModels.generateContent (POST
-        v1beta/{+model}:generateContent)
+        Discovery: generativelanguage.tunedModels.generateContent (POST v1beta/{+model}:generateContent)
         """
         return self._t.call(_TUNED_MODELS_GENERATE_CONTENT, (model,), body, None, options)
 
@@ -5195,16 +5058,15 @@ class TunedModelsResource:
 
         Args:
             model: Required. The name of the `Model` or `TunedModel` to use for generating the
-                completion. Examples: models/text-bison-001 tunedModels/sentence-
-                translator-u3b7m
+                completion. Examples: models/text-bison-001
+                tunedModels/sentence-translator-u3b7m
             body: The request: a `types.GenerateTextRequest` or a dict of the same shape.
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
             types.GenerateTextResponse
 
-        Discovery: generativelanguage.tunedModels.generateText (POST
-        v1beta/{+model}:generateText)
+        Discovery: generativelanguage.tunedModels.generateText (POST v1beta/{+model}:generateText)
         """
         return self._t.call(_TUNED_MODELS_GENERATE_TEXT, (model,), body, None, options)
 
@@ -5238,22 +5100,19 @@ class TunedModelsResource:
 
         Args:
             filter: Optional. A filter is a full text search over the tuned model's description
-            and
-                display name. By default, results will not include tuned models shared with
+                and display name. By default, results will not include tuned models shared with
                 everyone. Additional operators: - owner:me - writers:me - readers:me -
                 readers:everyone Examples: "owner:me" returns all tuned models to which caller
                 has owner role "readers:me" returns all tuned models to which caller has reader
                 role "readers:everyone" returns all tuned models that are shared with everyone
             page_size: Optional. The maximum number of `TunedModels` to return (per page). The
-            service
-                may return fewer tuned models. If unspecified, at most 10 tuned models will be
-                returned. This method returns at most 1000 models per page, even if you pass a
-                larger page_size.
+                service may return fewer tuned models. If unspecified, at most 10 tuned models
+                will be returned. This method returns at most 1000 models per page, even if you
+                pass a larger page_size.
             page_token: Optional. A page token, received from a previous `ListTunedModels` call.
-            Provide
-                the `page_token` returned by one request as an argument to the next request to
-                retrieve the next page. When paginating, all other parameters provided to
-                `ListTunedModels` must match the call that provided the page token.
+                Provide the `page_token` returned by one request as an argument to the next
+                request to retrieve the next page. When paginating, all other parameters
+                provided to `ListTunedModels` must match the call that provided the page token.
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
@@ -5323,16 +5182,14 @@ class TunedModelsResource:
 
         Args:
             model: Required. The name of the `Model` to use for generating the completion.
-            Format:
-                `models/{model}`.
+                Format: `models/{model}`.
             body: The request: a `types.GenerateContentRequest` or a dict of the same shape.
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
             A stream of `types.GenerateContentResponse` chunks (Server-Sent Events).
 
-        Discovery: generativelanguage.tunedModels.streamGenerateContent (POST
-        v1beta/{+model}:streamGenerateContent)
+        Discovery: generativelanguage.tunedModels.streamGenerateContent (POST v1beta/{+model}:streamGenerateContent)
         """
         return self._t.stream(_TUNED_MODELS_STREAM_GENERATE_CONTENT, (model,), body, None, options)
 
@@ -5355,8 +5212,7 @@ class TunedModelsResource:
         Returns:
             types.TransferOwnershipResponse
 
-        Discovery: generativelanguage.tunedModels.transferOwnership (POST
-        v1beta/{+name}:transferOwnership)
+        Discovery: generativelanguage.tunedModels.transferOwnership (POST v1beta/{+name}:transferOwnership)
         """
         return self._t.call(_TUNED_MODELS_TRANSFER_OWNERSHIP, (name,), body, None, options)
 
@@ -5388,8 +5244,7 @@ class AsyncTunedModelsResource:
 
         Args:
             model: Required. The name of the `Model` to use for generating the completion.
-            Format:
-                `models/{model}`.
+                Format: `models/{model}`.
             body: The request: a `types.AsyncBatchEmbedContentRequest` or a dict of the same
                 shape.
             options: Per-call options (timeout, retries, extra headers and query).
@@ -5397,8 +5252,7 @@ class AsyncTunedModelsResource:
         Returns:
             types.Operation
 
-        Discovery: generativelanguage.tunedModels.asyncBatchEmbedContent (POST
-        v1beta/{+model}:asyncBatchEmbedContent)
+        Discovery: generativelanguage.tunedModels.asyncBatchEmbedContent (POST v1beta/{+model}:asyncBatchEmbedContent)
         """
         return await self._t.call(
             _TUNED_MODELS_ASYNC_BATCH_EMBED_CONTENT, (model,), body, None, options
@@ -5415,17 +5269,15 @@ class AsyncTunedModelsResource:
 
         Args:
             model: Required. The name of the `Model` to use for generating the completion.
-            Format:
-                `models/{model}`.
+                Format: `models/{model}`.
             body: The request: a `types.BatchGenerateContentRequest` or a dict of the same
-            shape.
+                shape.
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
             types.Operation
 
-        Discovery: generativelanguage.tunedModels.batchGenerateContent (POST
-        v1beta/{+model}:batchGenerateContent)
+        Discovery: generativelanguage.tunedModels.batchGenerateContent (POST v1beta/{+model}:batchGenerateContent)
         """
         return await self._t.call(
             _TUNED_MODELS_BATCH_GENERATE_CONTENT, (model,), body, None, options
@@ -5447,9 +5299,8 @@ class AsyncTunedModelsResource:
         Args:
             body: The request: a `types.TunedModel` or a dict of the same shape.
             tuned_model_id: Optional. The unique id for the tuned model if specified. This value
-            should be
-                up to 40 characters, the first character must be a letter, the last could be a
-                letter or a number. The id must match the regular expression:
+                should be up to 40 characters, the first character must be a letter, the last
+                could be a letter or a number. The id must match the regular expression:
                 `[a-z]([a-z0-9-]{0,38}[a-z0-9])?`.
             options: Per-call options (timeout, retries, extra headers and query).
 
@@ -5499,16 +5350,14 @@ class AsyncTunedModelsResource:
 
         Args:
             model: Required. The name of the `Model` to use for generating the completion.
-            Format:
-                `models/{model}`.
+                Format: `models/{model}`.
             body: The request: a `types.GenerateContentRequest` or a dict of the same shape.
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
             types.GenerateContentResponse
 
-        Discovery: generativelanguage.tunedModels.generateContent (POST
-        v1beta/{+model}:generateContent)
+        Discovery: generativelanguage.tunedModels.generateContent (POST v1beta/{+model}:generateContent)
         """
         return await self._t.call(_TUNED_MODELS_GENERATE_CONTENT, (model,), body, None, options)
 
@@ -5525,16 +5374,15 @@ class AsyncTunedModelsResource:
 
         Args:
             model: Required. The name of the `Model` or `TunedModel` to use for generating the
-                completion. Examples: models/text-bison-001 tunedModels/sentence-
-                translator-u3b7m
+                completion. Examples: models/text-bison-001
+                tunedModels/sentence-translator-u3b7m
             body: The request: a `types.GenerateTextRequest` or a dict of the same shape.
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
             types.GenerateTextResponse
 
-        Discovery: generativelanguage.tunedModels.generateText (POST
-        v1beta/{+model}:generateText)
+        Discovery: generativelanguage.tunedModels.generateText (POST v1beta/{+model}:generateText)
         """
         return await self._t.call(_TUNED_MODELS_GENERATE_TEXT, (model,), body, None, options)
 
@@ -5568,22 +5416,19 @@ class AsyncTunedModelsResource:
 
         Args:
             filter: Optional. A filter is a full text search over the tuned model's description
-            and
-                display name. By default, results will not include tuned models shared with
+                and display name. By default, results will not include tuned models shared with
                 everyone. Additional operators: - owner:me - writers:me - readers:me -
                 readers:everyone Examples: "owner:me" returns all tuned models to which caller
                 has owner role "readers:me" returns all tuned models to which caller has reader
                 role "readers:everyone" returns all tuned models that are shared with everyone
             page_size: Optional. The maximum number of `TunedModels` to return (per page). The
-            service
-                may return fewer tuned models. If unspecified, at most 10 tuned models will be
-                returned. This method returns at most 1000 models per page, even if you pass a
-                larger page_size.
+                service may return fewer tuned models. If unspecified, at most 10 tuned models
+                will be returned. This method returns at most 1000 models per page, even if you
+                pass a larger page_size.
             page_token: Optional. A page token, received from a previous `ListTunedModels` call.
-            Provide
-                the `page_token` returned by one request as an argument to the next request to
-                retrieve the next page. When paginating, all other parameters provided to
-                `ListTunedModels` must match the call that provided the page token.
+                Provide the `page_token` returned by one request as an argument to the next
+                request to retrieve the next page. When paginating, all other parameters
+                provided to `ListTunedModels` must match the call that provided the page token.
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
@@ -5653,16 +5498,14 @@ class AsyncTunedModelsResource:
 
         Args:
             model: Required. The name of the `Model` to use for generating the completion.
-            Format:
-                `models/{model}`.
+                Format: `models/{model}`.
             body: The request: a `types.GenerateContentRequest` or a dict of the same shape.
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
             A stream of `types.GenerateContentResponse` chunks (Server-Sent Events).
 
-        Discovery: generativelanguage.tunedModels.streamGenerateContent (POST
-        v1beta/{+model}:streamGenerateContent)
+        Discovery: generativelanguage.tunedModels.streamGenerateContent (POST v1beta/{+model}:streamGenerateContent)
         """
         return await self._t.stream(
             _TUNED_MODELS_STREAM_GENERATE_CONTENT, (model,), body, None, options
@@ -5687,7 +5530,6 @@ class AsyncTunedModelsResource:
         Returns:
             types.TransferOwnershipResponse
 
-        Discovery: generativelanguage.tunedModels.transferOwnership (POST
-        v1beta/{+name}:transferOwnership)
+        Discovery: generativelanguage.tunedModels.transferOwnership (POST v1beta/{+name}:transferOwnership)
         """
         return await self._t.call(_TUNED_MODELS_TRANSFER_OWNERSHIP, (name,), body, None, options)

@@ -61,8 +61,7 @@ class ModelsResource:
         Returns:
             types.GenerateContentResponse
 
-        Discovery: generativelanguage.models.generateContent (POST
-        v1golden/{+model}:generateContent)
+        Discovery: generativelanguage.models.generateContent (POST v1golden/{+model}:generateContent)
         """
         return self._t.call(_MODELS_GENERATE_CONTENT, (model,), body, None, options)
 
@@ -83,8 +82,7 @@ class ModelsResource:
         Returns:
             A stream of `types.GenerateContentResponse` chunks (Server-Sent Events).
 
-        Discovery: generativelanguage.models.streamGenerateContent (POST
-        v1golden/{+model}:streamGenerateContent)
+        Discovery: generativelanguage.models.streamGenerateContent (POST v1golden/{+model}:streamGenerateContent)
         """
         return self._t.stream(_MODELS_STREAM_GENERATE_CONTENT, (model,), body, None, options)
 
@@ -114,8 +112,7 @@ class AsyncModelsResource:
         Returns:
             types.GenerateContentResponse
 
-        Discovery: generativelanguage.models.generateContent (POST
-        v1golden/{+model}:generateContent)
+        Discovery: generativelanguage.models.generateContent (POST v1golden/{+model}:generateContent)
         """
         return await self._t.call(_MODELS_GENERATE_CONTENT, (model,), body, None, options)
 
@@ -136,7 +133,6 @@ class AsyncModelsResource:
         Returns:
             A stream of `types.GenerateContentResponse` chunks (Server-Sent Events).
 
-        Discovery: generativelanguage.models.streamGenerateContent (POST
-        v1golden/{+model}:streamGenerateContent)
+        Discovery: generativelanguage.models.streamGenerateContent (POST v1golden/{+model}:streamGenerateContent)
         """
         return await self._t.stream(_MODELS_STREAM_GENERATE_CONTENT, (model,), body, None, options)
