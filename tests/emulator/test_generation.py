@@ -384,3 +384,13 @@ def test_v1_surface_is_served_too(emu):
         assert v1.models.get("gemini-2.5-flash").name == "models/gemini-2.5-flash"
         with pytest.raises(errors.NotFound, match="API version v1,"):
             v1.models.count_tokens("nonexistent", body={"contents": [user("x")]})
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 5, 8, 12, 13, 40])
+def test_stream_chunking_keeps_every_word_in_at_least_three_small_chunks(n):
+    from generativelanguage.emulator.model import MAX_CHUNK_WORDS, chunk_sizes
+
+    sizes = chunk_sizes(n)
+    assert sum(sizes) == n
+    assert len(sizes) >= min(3, n)
+    assert all(1 <= s <= MAX_CHUNK_WORDS for s in sizes)

@@ -511,11 +511,9 @@ def chunk_sizes(n_words: int) -> list[int]:
     """Words per stream chunk: up to four, at least three chunks when possible."""
     if n_words == 0:
         return [0]
-    size = max(1, min(MAX_CHUNK_WORDS, math.ceil(n_words / 3)))
-    sizes = [size] * (n_words // size)
-    if n_words % size:
-        sizes.append(n_words % size)
-    return sizes
+    count = max(min(3, n_words), math.ceil(n_words / MAX_CHUNK_WORDS))
+    base, extra = divmod(n_words, count)
+    return [base + 1] * extra + [base] * (count - extra)
 
 
 def _pieces(cand: Candidate) -> list[tuple[list[dict], int]]:
