@@ -21,6 +21,7 @@ from . import ir
 from . import types as type_table
 from .load import RawDocument, RawMethod, RawParameter, RawResource, RawSchema
 from .naming import (
+    RESERVED,
     NamePool,
     constant_case,
     pascal_case,
@@ -179,7 +180,7 @@ class _Builder:
             p.name for p in raw.parameters if p.location == "path" and p.name not in path_names
         )
         query_raw = [p for p in raw.parameters if p.location == "query"]
-        reserved = set(type_table_reserved())
+        reserved = set(RESERVED)
         if raw.media_upload is not None:
             reserved |= UPLOAD_KEYWORDS
         pool = NamePool(reserved)
@@ -285,7 +286,7 @@ class _Builder:
             # they are (Google style: continuation lines indented under the name).
             lines += textwrap.wrap(
                 " ".join((text or "(undocumented)").split()),
-                render_width(),
+                ir.DOC_WIDTH,
                 initial_indent=f"    {name}: ",
                 subsequent_indent="        ",
                 break_long_words=False,
@@ -383,18 +384,6 @@ class _Builder:
             type_imports=tuple(sorted(self.imports)),
             warnings=tuple(self.warnings),
         )
-
-
-def render_width() -> int:
-    from .render import DOC_WIDTH
-
-    return DOC_WIDTH
-
-
-def type_table_reserved() -> frozenset[str]:
-    from .naming import RESERVED
-
-    return RESERVED
 
 
 def build_version(doc: RawDocument, package: str) -> ir.Version:

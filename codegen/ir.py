@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+#: Width of docstring text in generated code: the IR lays out the text it composes
+#: (method Args) to it, and the render filter wraps document text to it.
+DOC_WIDTH = 88
+
 
 @dataclass(frozen=True)
 class Field:

@@ -26,7 +26,7 @@ OUTPUTS = {
     "client.py.j2": "client.py",
 }
 
-DOC_WIDTH = 88
+DOC_WIDTH = ir.DOC_WIDTH
 _QUOTE_RUN = re.compile(r'"(?="|\Z)')
 # NUL, other control characters and lone surrogates cannot stand in UTF-8 source.
 _UNSAFE_CHAR = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
