@@ -73,7 +73,6 @@ TRICKLES = {
 }
 
 
-@pytest.mark.xfail(strict=True, reason="issue 9 finding 1: not fixed yet")
 @pytest.mark.parametrize("where", sorted(TRICKLES))
 def test_deadline_bounds_a_trickled_unary_response(h: Harness, fault_server, where):
     session = fault_server.script(TRICKLES[where])
@@ -87,7 +86,6 @@ def test_deadline_bounds_a_trickled_unary_response(h: Harness, fault_server, whe
     assert session.wait_open(0) == 0, "the abandoned connection was left open"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 9 finding 1: not fixed yet")
 def test_deadline_bounds_the_time_to_the_first_stream_event(h: Harness, fault_server):
     # Headers at once, then the first event one byte every 50 ms.
     session = fault_server.script(
@@ -107,7 +105,6 @@ def test_deadline_bounds_the_time_to_the_first_stream_event(h: Harness, fault_se
     assert session.wait_open(0) == 0
 
 
-@pytest.mark.xfail(strict=True, reason="issue 9 finding 1: not fixed yet")
 def test_stream_idle_timeout_counts_events_not_bytes(h: Harness, fault_server):
     # One event, then a second one trickled byte by byte: bytes keep coming, but no
     # complete event for longer than stream_idle_timeout.
@@ -164,7 +161,6 @@ def overshooting_sleep(monkeypatch):
     monkeypatch.setattr(asyncio, "sleep", slow_async_sleep)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 9 finding 2: not fixed yet")
 def test_deadline_after_an_overshooting_sleep_raises_the_last_error(
     h: Harness, fault_server, overshooting_sleep, monkeypatch
 ):
@@ -222,7 +218,6 @@ def texts_of(exc: BaseException) -> list[str]:
 @pytest.mark.parametrize(
     "source", ["credentials", "headers", "extra_headers", "extra_headers-authorization"]
 )
-@pytest.mark.xfail(strict=True, reason="issue 9 finding 3: not fixed yet")
 def test_credential_with_a_newline_never_leaks(h: Harness, fault_server, all_records, source):
     session = fault_server.script(fs.respond(200, OK))
     client_kw: dict[str, Any] = {"base_url": session.url, "retry": NO_RETRY}
@@ -261,7 +256,6 @@ def test_credential_with_a_newline_never_leaks(h: Harness, fault_server, all_rec
 # -- finding 4: an empty 200 is not a silent empty result -------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="issue 9 finding 4: not fixed yet")
 def test_empty_200_for_a_unary_call_raises(h: Harness, fault_server):
     session = fault_server.script(fs.respond(200, b""))
 
@@ -270,7 +264,6 @@ def test_empty_200_for_a_unary_call_raises(h: Harness, fault_server):
     assert "GenerateContentResponse" in str(result)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 9 finding 4: not fixed yet")
 @pytest.mark.parametrize("body", [b"", b": keep-alive\n\n"], ids=["empty", "comments-only"])
 def test_event_less_200_stream_raises(h: Harness, fault_server, body):
     session = fault_server.script(fs.respond(200, body, SSE))
@@ -330,7 +323,6 @@ def closed_port() -> int:
     return port
 
 
-@pytest.mark.xfail(strict=True, reason="issue 9 smaller item: not fixed yet")
 def test_connection_error_names_the_host_the_attempts_and_the_cause(h: Harness):
     port = closed_port()
     policy = RetryPolicy(max_attempts=3, initial_backoff=0.01, max_backoff=0.01)
@@ -373,7 +365,6 @@ def sleeps(monkeypatch):
     return asked
 
 
-@pytest.mark.xfail(strict=True, reason="issue 9 smaller item: not fixed yet")
 @pytest.mark.parametrize("hint", ["3600", "120"])
 def test_long_retry_after_fails_fast_with_the_hint(h: Harness, fault_server, sleeps, hint):
     busy = json.dumps({"error": {"code": 429, "status": "RESOURCE_EXHAUSTED", "message": "q"}})
@@ -386,7 +377,6 @@ def test_long_retry_after_fails_fast_with_the_hint(h: Harness, fault_server, sle
     assert len(session.requests) == 1
 
 
-@pytest.mark.xfail(strict=True, reason="issue 9 smaller item: not fixed yet")
 @pytest.mark.parametrize("where", ["headers", "extra_headers"])
 @pytest.mark.parametrize("bad", ["a\r\nb", "a\nb", "a\x00b", "tab-ok\tbut\rnot"])
 def test_control_characters_in_a_header_value_are_refused_by_name(

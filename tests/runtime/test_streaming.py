@@ -126,13 +126,18 @@ def test_framings_and_chunkings_yield_the_same_chunks(h: Harness, server, framin
         assert json.loads(rec.body) == BODY
 
 
-def test_keep_alives_only_yield_nothing(h: Harness, server):
+def test_keep_alives_only_are_an_empty_stream(h: Harness, server):
+    # A 200 that ends without a single event is not an empty answer but a failed one
+    # (issue 9): generation always yields at least one chunk.
     server.handler = lambda rec: Reply(200, headers=SSE, chunks=[b": ping\n\n"] * 3)
 
     async def scenario(client):
-        return await collect(await stream_of(client))
+        return await drain(client)
 
-    assert h.run(scenario) == []
+    items, exc, stream = h.run(scenario)
+    assert items == []
+    assert isinstance(exc, errors.EmptyResponseError)
+    assert stream.response.is_closed
 
 
 def test_json_array_answer_is_iterated_as_chunks(h: Harness, server):

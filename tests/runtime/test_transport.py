@@ -27,6 +27,7 @@ from generativelanguage.runtime.options import (
 )
 from generativelanguage.runtime.transport import retry_hint
 from tests.runtime.conftest import FAST, KEY, Harness, aclose, collect, ready
+from tests.support.clock import FakeClock
 from tests.support.server import Reply, Script, google_error
 
 BODY = {"contents": [{"parts": [{"text": "hello"}]}]}
@@ -399,19 +400,24 @@ def test_hint_longer_than_the_deadline_gives_up_at_once(h: Harness, server):
     assert len(server.requests) == 1
 
 
-def test_deadline_stops_retrying(h: Harness, server):
+def test_deadline_stops_retrying(h: Harness, server, monkeypatch):
+    # Issue 9: this test was flaky when it slept for real (the sleep overshot the
+    # deadline and the call raised APITimeoutError instead of Unavailable). Time is
+    # now a fake clock, and 30 ms of overshoot on every sleep changes nothing.
     server.handler = lambda rec: fail(503)
-    policy = RetryPolicy(max_attempts=1000, initial_backoff=0.04, max_backoff=0.04, deadline=0.15)
+    monkeypatch.setattr(options_module.RetryPolicy, "backoff", lambda self, a, rng=None: 4.0)
+    policy = RetryPolicy(max_attempts=1000, deadline=15)
+    clock = FakeClock(overshoot=0.03)
 
     async def scenario(client):
-        started = time.monotonic()
-        with pytest.raises(errors.Unavailable):
+        client._transport.clock = clock
+        with pytest.raises(errors.Unavailable) as info:
             await generate(client, options=CallOptions(retry=policy))
-        return time.monotonic() - started
+        return info.value
 
-    elapsed = h.run(scenario)
-    assert elapsed < 0.15 + 0.2
-    assert 2 <= len(server.requests) < 1000
+    error = h.run(scenario)
+    assert len(server.requests) == error.attempts == 4  # at 0, 4.03, 8.06, 12.09
+    assert clock.sleeps == [4.0] * 3
 
 
 @pytest.mark.parametrize(
@@ -435,6 +441,26 @@ def test_deadline_bounds_an_attempt_in_progress(h: Harness, server):
     elapsed, outcome = h.run(scenario)
     assert outcome == "timeout", f"the call {outcome} after {elapsed:.2f}s (deadline 0.2s)"
     assert elapsed < 0.2 + 0.3
+
+
+def test_attempt_timeout_retries_a_hung_attempt(h: Harness, fault_server):
+    # RetryPolicy.attempt_timeout: the first attempt is accepted and never answered;
+    # it is abandoned after 0.3 s and the second attempt succeeds.
+    from tests.support import faultserver as fs
+
+    session = fault_server.script(fs.step(end="hang"), fs.respond(200, OK))
+    policy = RetryPolicy(initial_backoff=0.01, max_backoff=0.01, attempt_timeout=0.3)
+
+    async def scenario(client):
+        started = time.monotonic()
+        result = await generate(client, options=CallOptions(retry=policy))
+        return result, time.monotonic() - started
+
+    result, elapsed = h.run(scenario, base_url=session.url)
+    assert text_of(result) == "hi"
+    assert len(session.requests) == 2
+    assert 0.3 <= elapsed < 1.0
+    assert session.wait_open(0) == 0
 
 
 # -- timeouts --------------------------------------------------------------------------

@@ -13,6 +13,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from .headers import check_credential
+
 
 class TokenSource:
     """Hands out a bearer token and refreshes it on demand (thread-safe)."""
@@ -20,7 +22,6 @@ class TokenSource:
     def __init__(self, credentials: str | Callable[[], str] | Any) -> None:
         self._credentials = credentials
         self._lock = threading.Lock()
-        self._token: str | None = credentials if isinstance(credentials, str) else None
         if not (
             isinstance(credentials, str) or callable(credentials) or hasattr(credentials, "refresh")
         ):
@@ -28,6 +29,11 @@ class TokenSource:
                 "credentials must be an access token, a callable returning one, or "
                 f"google-auth credentials; got {type(credentials).__name__}"
             )
+        # A static token is checked (and stripped of a trailing newline) at once, like
+        # an API key; a provider's tokens are checked as they come.
+        self._token: str | None = (
+            check_credential(credentials, "credentials") if isinstance(credentials, str) else None
+        )
 
     @property
     def refreshable(self) -> bool:
@@ -50,7 +56,7 @@ class TokenSource:
                 f"the credentials provider returned {type(value).__name__}, "
                 "expected a non-empty access token string"
             )
-        return value.strip()
+        return check_credential(value, "the token from credentials")
 
     def _fetch(self, refresh: bool) -> Any:
         creds = self._credentials

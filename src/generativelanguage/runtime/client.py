@@ -16,6 +16,7 @@ from typing import Any
 
 from . import operations
 from .auth import TokenSource
+from .headers import check_credential, check_headers
 from .options import CallOptions, RetryPolicy
 from .transport import AsyncTransport, SyncTransport
 
@@ -28,8 +29,8 @@ def resolve_api_key(api_key: str | None) -> str | None:
     (a key read from a file often ends with a newline).
 
     Raises:
-        ValueError: The key holds characters an HTTP header cannot carry; the message
-            says where the key came from, never the key itself.
+        RequestValidationError: The key holds characters an HTTP header cannot carry
+            (a ``ValueError``); the message says where the key came from, never the key.
     """
     source = "api_key"
     if api_key is None:
@@ -39,13 +40,9 @@ def resolve_api_key(api_key: str | None) -> str | None:
                 break
         else:
             return None
-    key = api_key.strip()
-    if not key.isascii() or not key.isprintable():
-        raise ValueError(
-            f"{source} contains characters that cannot be sent in an HTTP header "
-            "(control characters or non-ASCII); check how the key was copied"
-        )
-    return key or None
+    if isinstance(api_key, str) and not api_key.strip():
+        return None
+    return check_credential(api_key, source)
 
 
 def http_module(http_client: Any = None, backend: str | None = None) -> Any:
@@ -113,7 +110,7 @@ class _ClientBase:
         base_headers = {"x-goog-api-client": f"generativelanguage-py/{_VERSION}"}
         if self._api_key:
             base_headers["x-goog-api-key"] = self._api_key
-        base_headers.update(headers or {})
+        base_headers.update(check_headers(headers, "headers"))
         self.base_url = base_url or self.ROOT_URL
         self._transport = self._transport_class(
             http=http_client,

@@ -17,7 +17,14 @@ from typing import Any
 
 
 class GenerativeLanguageError(Exception):
-    """Base class of every exception this package raises."""
+    """Base class of every exception this package raises.
+
+    Attributes:
+        attempts: How many attempts the call made before it raised this (set by the
+            retry loop; None when the error came before any attempt).
+    """
+
+    attempts: int | None = None
 
 
 class RequestValidationError(GenerativeLanguageError, ValueError):
@@ -36,8 +43,23 @@ class ResponseDecodeError(GenerativeLanguageError):
         self.text = text
 
 
+class EmptyResponseError(ResponseDecodeError):
+    """A successful response carried nothing: an empty body where the method returns a
+    value, or a stream that ended without a single event."""
+
+
 class APIConnectionError(GenerativeLanguageError):
-    """The request could not be sent or its answer not received (no HTTP status)."""
+    """The request could not be sent or its answer not received (no HTTP status).
+
+    The message names the host and, once the retry loop gave up, the attempts made.
+    """
+
+    def __str__(self) -> str:
+        text = super().__str__()
+        n = self.attempts
+        if n is None:
+            return text
+        return f"{text} (after {n} attempt{'' if n == 1 else 's'})"
 
 
 class APITimeoutError(APIConnectionError):
@@ -45,7 +67,21 @@ class APITimeoutError(APIConnectionError):
 
 
 class StreamInterruptedError(APIConnectionError):
-    """A streamed response ended before the server finished it."""
+    """A streamed response ended before the server finished it.
+
+    Attributes:
+        chunks: The chunks received before the stream ended, in order (they were also
+            yielded); a caller may keep them or ask again.
+    """
+
+    def __init__(self, message: str, chunks: list[Any] | None = None) -> None:
+        super().__init__(message)
+        self.chunks = list(chunks or [])
+
+
+class StreamTimeoutError(StreamInterruptedError, APITimeoutError):
+    """A stream went without a complete event for longer than its idle timeout (or
+    without its first event until the deadline)."""
 
 
 class APIError(GenerativeLanguageError):
@@ -58,9 +94,14 @@ class APIError(GenerativeLanguageError):
         message: ``error.message`` from the body, or the body text when not JSON.
         details: ``error.details`` (a list of typed detail objects as dicts).
         body: The raw response body text.
+        headers: The response headers.
+        retry_after: Seconds the server asked to wait before trying again, if it said.
     """
 
     canonical_status = "UNKNOWN"
+    #: Seconds the server asked to wait before trying again (``Retry-After`` or
+    #: ``RetryInfo``), when it said; set also when the client gave up without waiting.
+    retry_after: float | None = None
 
     def __init__(
         self,

@@ -9,7 +9,6 @@ poll ``GET <version>/<operation name>`` with capped exponential backoff and jitt
 from __future__ import annotations
 
 import random
-import time
 from types import ModuleType
 from typing import Any
 
@@ -18,7 +17,8 @@ import msgspec
 from .errors import _BY_NUMBER as BY_CODE
 from .errors import BY_STATUS, APIError, APITimeoutError, RequestValidationError
 from .paths import PathParam
-from .transport import MethodSpec, _sleep
+from .retry import SYSTEM_CLOCK, Clock
+from .spec import MethodSpec
 
 DEFAULT_TIMEOUT = 900.0
 INITIAL_POLL = 1.0
@@ -109,7 +109,12 @@ class Poller:
     """
 
     def __init__(
-        self, api_version: str, operation_type: type, operation: Any, timeout: float | None
+        self,
+        api_version: str,
+        operation_type: type,
+        operation: Any,
+        timeout: float | None,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.name = operation_name(operation)
         # Google leaves `done` out until it is true, so an operation given as an object
@@ -118,7 +123,8 @@ class Poller:
         cls = type(operation) if isinstance(operation, msgspec.Struct) else operation_type
         self.spec = poll_spec(api_version, cls)
         self.timeout = timeout
-        self.deadline = None if timeout is None else time.monotonic() + timeout
+        self.clock = clock
+        self.deadline = None if timeout is None else clock.monotonic() + timeout
         self.polls = 0
 
     def next_delay(self) -> float | None:
@@ -133,7 +139,7 @@ class Poller:
         if self.polls == 1:
             return 0.0
         delay = poll_delay(self.polls - 1)
-        if self.deadline is not None and time.monotonic() + delay > self.deadline:
+        if self.deadline is not None and self.clock.monotonic() + delay > self.deadline:
             raise APITimeoutError(f"operation {self.name} not done after {self.timeout:g} s")
         return delay
 
@@ -148,10 +154,11 @@ def wait(
     options: Any = None,
 ) -> Any:
     """Poll until ``operation`` is done; return it (response typed) or raise its error."""
-    poller = Poller(api_version, operation_type, operation, timeout)
+    clock = getattr(transport, "clock", SYSTEM_CLOCK)
+    poller = Poller(api_version, operation_type, operation, timeout, clock)
     while (delay := poller.next_delay()) is not None:
         if delay:
-            time.sleep(delay)
+            clock.sleep(delay)
         poller.current = transport.call(poller.spec, (poller.name,), None, None, options)
     return finish(types, poller.current)
 
@@ -166,9 +173,10 @@ async def async_wait(
     options: Any = None,
 ) -> Any:
     """The asynchronous ``wait``."""
-    poller = Poller(api_version, operation_type, operation, timeout)
+    clock = getattr(transport, "clock", SYSTEM_CLOCK)
+    poller = Poller(api_version, operation_type, operation, timeout, clock)
     while (delay := poller.next_delay()) is not None:
         if delay:
-            await _sleep(delay)
+            await clock.asleep(delay)
         poller.current = await transport.call(poller.spec, (poller.name,), None, None, options)
     return finish(types, poller.current)

@@ -21,13 +21,23 @@ RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 class RetryPolicy:
     """Capped exponential backoff with full jitter (AWS architecture blog, 2015).
 
+    How these combine into the one rule of time is written down, once, in
+    ``generativelanguage.runtime.retry``.
+
     Args:
         max_attempts: Total attempts including the first; 1 disables retries.
         initial_backoff: Cap of the first delay, in seconds.
         max_backoff: Upper bound of any single delay, in seconds.
         multiplier: Growth of the cap per attempt.
-        deadline: Overall seconds across attempts (None: no overall limit).
+        deadline: Seconds the whole call may take, every attempt and wait included:
+            connecting, sending, the status line and the body, and for a stream the
+            time to its first event (None: no overall limit).
         statuses: HTTP statuses that are retried.
+        attempt_timeout: Seconds one attempt may take in total, measured like the
+            deadline; an attempt that runs out is retried (None: only the deadline).
+        max_retry_delay: The longest wait a server may ask for (``Retry-After``,
+            ``RetryInfo``) that the client sleeps through; a longer one fails the call
+            at once, with the wait in ``APIError.retry_after``.
     """
 
     max_attempts: int = 4
@@ -36,6 +46,20 @@ class RetryPolicy:
     multiplier: float = 2.0
     deadline: float | None = 900.0
     statuses: frozenset[int] = RETRYABLE_STATUSES
+    attempt_timeout: float | None = None
+    max_retry_delay: float = 60.0
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.max_attempts, int) or self.max_attempts < 1:
+            raise ValueError(f"max_attempts: expected an int >= 1, got {self.max_attempts!r}")
+        for name in ("initial_backoff", "max_backoff", "multiplier", "max_retry_delay"):
+            value = getattr(self, name)
+            if not isinstance(value, (int, float)) or value < 0:
+                raise ValueError(f"{name}: expected seconds >= 0, got {value!r}")
+        for name in ("deadline", "attempt_timeout"):
+            value = getattr(self, name)
+            if value is not None and (not isinstance(value, (int, float)) or value <= 0):
+                raise ValueError(f"{name}: expected seconds > 0 or None, got {value!r}")
 
     def backoff(self, attempt: int, rng: random.Random | None = None) -> float:
         """Delay before retry number ``attempt`` (1-based): uniform in [0, cap]."""

@@ -2,10 +2,16 @@
 
 A stream is never silently truncated: an ``{"error": ...}`` event, a plain JSON error
 body under ``text/event-stream`` (the real service does this), a connection dropped
-mid-stream, an idle stream past its timeout, or a chunk that does not decode each raise
-a typed error; so does a successful response that carries no event at all but other
-text (a proxy's HTML page). The connection is closed when iteration ends or fails, when
-a ``with`` block around the stream exits, or when the stream object is dropped.
+mid-stream, a stream without a complete event for longer than its idle timeout, or a
+chunk that does not decode each raise a typed error; so does a successful response
+that carries no event at all, and one that ends without the final chunk its method
+declares (``MethodSpec.stream_terminal``). Errors that end a stream early carry the
+chunks received. The connection is closed when iteration ends or fails, when a
+``with`` block around the stream exits, or when the stream object is dropped.
+
+Time: the response body is read under a ``budget.Budget``. Until the first event it
+holds the call's deadline; after each event it is moved to ``idle`` seconds from the
+moment the stream goes back to waiting, so the consumer's own time never counts.
 """
 
 from __future__ import annotations
@@ -17,12 +23,16 @@ from typing import Any, Generic, TypeVar
 import msgspec
 
 from . import structs
+from .budget import Budget
 from .errors import (
-    APITimeoutError,
+    EmptyResponseError,
     ResponseDecodeError,
     StreamInterruptedError,
+    StreamTimeoutError,
     error_from_body,
 )
+from .responses import describe
+from .spec import MethodSpec, is_terminal
 from .sse import SSEDecoder
 
 T = TypeVar("T")
@@ -50,8 +60,9 @@ class _Decoding(Generic[T]):
             except ResponseDecodeError as exc:
                 raise ResponseDecodeError(f"stream chunk does not decode: {exc}", data) from None
 
-    def whole_body(self, body: bytes) -> list[T]:
-        """A response that is JSON rather than SSE: an error, or an array of chunks."""
+    def whole_body(self, body: bytes) -> list[str]:
+        """A response that is JSON rather than SSE: an error, or an array of chunks (their
+        JSON texts, decoded one by one as they are taken)."""
         try:
             payload = msgspec.json.decode(body)
         except msgspec.DecodeError:
@@ -59,26 +70,13 @@ class _Decoding(Generic[T]):
                 "stream answered with neither SSE nor JSON", body.decode("utf-8", "replace")
             ) from None
         items = payload if isinstance(payload, list) else [payload]
-        out = []
-        for item in items:
-            if isinstance(item, dict) and "error" in item:
-                raise error_from_body(self.status, body, self.headers)
-            out.append(self.event(msgspec.json.encode(item).decode()))
-        return out
+        if any(isinstance(item, dict) and "error" in item for item in items):
+            raise error_from_body(self.status, body, self.headers)
+        return [msgspec.json.encode(item).decode() for item in items]
 
 
 #: How much of an event-less response is kept to show in the error.
 _HEAD_LIMIT = 64 * 1024
-
-
-def _check_not_eventless(head: bytes, events: int) -> None:
-    """Raise when a stream ended without events but with text other than SSE comments."""
-    if events:
-        return
-    text = head.decode("utf-8", "replace")
-    lines = [ln for ln in text.splitlines() if ln.strip()]
-    if any(not ln.startswith(":") for ln in lines):
-        raise ResponseDecodeError("the stream carried no event, only this text", text)
 
 
 def _looks_like_json(chunk: bytes) -> bool | None:
@@ -89,14 +87,97 @@ def _looks_like_json(chunk: bytes) -> bool | None:
     return stripped[:1] in (b"{", b"[")
 
 
+class _Progress(Generic[T]):
+    """The I/O-free state of one stream: bytes in, typed chunks out, and at the end the
+    verdict on whether the stream was whole. Shared by ``Stream`` and ``AsyncStream``."""
+
+    def __init__(self, spec: MethodSpec, response: Any, budget: Budget, idle: float) -> None:
+        self.spec = spec
+        self.decoding: _Decoding[T] = _Decoding(
+            spec.response, response.status_code, dict(response.headers)
+        )
+        self.budget = budget
+        self.idle = idle
+        self.sse = SSEDecoder()
+        self.kind: bool | None = None  # True: a JSON answer, False: SSE, None: unknown
+        self.head = b""
+        self.chunks: list[T] = []
+
+    def feed(self, data: bytes) -> list[str]:
+        """The texts of the events completed by ``data``."""
+        if self.kind is None:
+            self.head += data
+            self.kind = _looks_like_json(self.head)
+            if self.kind is None:
+                return []
+            data, self.head = self.head, b""
+        if self.kind:
+            self.head += data
+            return []
+        if not self.chunks and len(self.head) < _HEAD_LIMIT:
+            self.head += data
+        return [ev.data for ev in self.sse.feed(data)]
+
+    def take(self, data: str) -> T:
+        """The typed chunk of one event's text."""
+        chunk = self.decoding.event(data)
+        self.chunks.append(chunk)
+        return chunk
+
+    def waiting(self, completed: bool) -> None:
+        """The stream goes back to waiting; ``completed``: an event came since last time."""
+        if completed:
+            self.budget.extend(self.idle)
+
+    def finish(self) -> Iterator[T]:
+        """The chunks left at the end of the body, then the verdict: raises if the stream
+        was not whole."""
+        if self.kind:
+            texts = self.decoding.whole_body(self.head)
+        else:
+            texts = [ev.data for ev in self.sse.flush()]
+        for text in texts:
+            yield self.take(text)
+        if not self.chunks and not self.spec.empty_ok:
+            head = self.head.decode("utf-8", "replace")
+            lines = [ln for ln in head.splitlines() if ln.strip()]
+            if any(not ln.startswith(":") for ln in lines):
+                raise EmptyResponseError("the stream carried no event, only this text", head)
+            raise EmptyResponseError(f"{self.spec.id}: the stream ended without an event", head)
+        paths = self.spec.terminal_paths
+        if paths and self.chunks and not is_terminal(self.chunks[-1], paths):
+            wanted = " or ".join(self.spec.stream_terminal)
+            raise StreamInterruptedError(
+                f"{self.spec.id}: the stream ended after {len(self.chunks)} chunk(s) without "
+                f"its final one (a chunk with {wanted}); it was cut short",
+                self.chunks,
+            )
+
+    def timed_out(self) -> StreamTimeoutError:
+        if self.chunks:
+            message = (
+                f"stream idle for more than {self.idle:g}s without a complete event; "
+                "closed before it finished"
+            )
+        else:
+            message = "no event before the deadline; closed before the stream started"
+        return StreamTimeoutError(message, self.chunks)
+
+    def interrupted(self, exc: Exception) -> StreamInterruptedError:
+        return StreamInterruptedError(
+            f"stream interrupted before it finished: {describe(exc)}", self.chunks
+        )
+
+
 class Stream(Generic[T]):
     """Iterate over the typed chunks of a streamed response."""
 
-    def __init__(self, response: Any, type_: type[T], httpx_module: Any, idle: float) -> None:
+    def __init__(
+        self, response: Any, spec: MethodSpec, httpx_module: Any, idle: float, budget: Budget
+    ) -> None:
         self.response = response
-        self._decoding = _Decoding(type_, response.status_code, dict(response.headers))
+        self._progress: _Progress[T] = _Progress(spec, response, budget, idle)
         self._x = httpx_module
-        self._idle = idle
         self._iterator: Iterator[T] | None = None
 
     def __iter__(self) -> Iterator[T]:
@@ -109,39 +190,18 @@ class Stream(Generic[T]):
 
     def _events(self) -> Iterator[T]:
         x = self._x
-        sse = SSEDecoder()
-        kind: bool | None = None
-        head = b""
-        seen = 0
+        progress = self._progress
         try:
-            for chunk in self.response.iter_bytes():
-                if kind is None:
-                    head += chunk
-                    kind = _looks_like_json(head)
-                    if kind is None:
-                        continue
-                    chunk, head = head, b""
-                if kind:
-                    head += chunk
-                    continue
-                if not seen and len(head) < _HEAD_LIMIT:
-                    head += chunk
-                for ev in sse.feed(chunk):
-                    seen += 1
-                    yield self._decoding.event(ev.data)
-            if kind:
-                yield from self._decoding.whole_body(head)
-                return
-            for ev in sse.flush():
-                seen += 1
-                yield self._decoding.event(ev.data)
-            _check_not_eventless(head, seen)
+            for data in self.response.iter_bytes():
+                events = progress.feed(data)
+                for event in events:
+                    yield progress.take(event)
+                progress.waiting(bool(events))
+            yield from progress.finish()
         except x.TimeoutException:
-            raise APITimeoutError(
-                f"stream idle for more than {self._idle:g}s; closed before it finished"
-            ) from None
+            raise progress.timed_out() from None
         except x.TransportError as exc:
-            raise StreamInterruptedError(f"stream interrupted before it finished: {exc}") from None
+            raise progress.interrupted(exc) from None
         finally:
             self.response.close()
 
@@ -158,11 +218,12 @@ class Stream(Generic[T]):
 class AsyncStream(Generic[T]):
     """``async for`` over the typed chunks of a streamed response."""
 
-    def __init__(self, response: Any, type_: type[T], httpx_module: Any, idle: float) -> None:
+    def __init__(
+        self, response: Any, spec: MethodSpec, httpx_module: Any, idle: float, budget: Budget
+    ) -> None:
         self.response = response
-        self._decoding = _Decoding(type_, response.status_code, dict(response.headers))
+        self._progress: _Progress[T] = _Progress(spec, response, budget, idle)
         self._x = httpx_module
-        self._idle = idle
         self._iterator: AsyncIterator[T] | None = None
 
     def __aiter__(self) -> AsyncIterator[T]:
@@ -175,40 +236,19 @@ class AsyncStream(Generic[T]):
 
     async def _events(self) -> AsyncIterator[T]:
         x = self._x
-        sse = SSEDecoder()
-        kind: bool | None = None
-        head = b""
-        seen = 0
+        progress = self._progress
         try:
-            async for chunk in self.response.aiter_bytes():
-                if kind is None:
-                    head += chunk
-                    kind = _looks_like_json(head)
-                    if kind is None:
-                        continue
-                    chunk, head = head, b""
-                if kind:
-                    head += chunk
-                    continue
-                if not seen and len(head) < _HEAD_LIMIT:
-                    head += chunk
-                for ev in sse.feed(chunk):
-                    seen += 1
-                    yield self._decoding.event(ev.data)
-            if kind:
-                for item in self._decoding.whole_body(head):
-                    yield item
-                return
-            for ev in sse.flush():
-                seen += 1
-                yield self._decoding.event(ev.data)
-            _check_not_eventless(head, seen)
+            async for data in self.response.aiter_bytes():
+                events = progress.feed(data)
+                for event in events:
+                    yield progress.take(event)
+                progress.waiting(bool(events))
+            for chunk in progress.finish():
+                yield chunk
         except x.TimeoutException:
-            raise APITimeoutError(
-                f"stream idle for more than {self._idle:g}s; closed before it finished"
-            ) from None
+            raise progress.timed_out() from None
         except x.TransportError as exc:
-            raise StreamInterruptedError(f"stream interrupted before it finished: {exc}") from None
+            raise progress.interrupted(exc) from None
         finally:
             await self.response.aclose()
 

@@ -1,512 +1,69 @@
-"""Sending one method call over HTTP: build the request, retry, raise or decode.
+"""Sending method calls: thin sync and async loops around the pure parts of the runtime.
 
-Generated methods are one call into this module with a ``MethodSpec`` (the method's
-verb, path template, body and response types, and traits). Request building and
-response interpretation are shared pure code; ``SyncTransport`` and ``AsyncTransport``
-differ only in the lines that do I/O. Works on the httpx API, with either ``httpx`` or
-``httpx2`` underneath.
+Generated methods are one call into a transport with a ``MethodSpec``. What to send is
+decided in ``request`` (building and checking the request), when to try again and when
+to stop in ``retry`` (the policy and the deadline, I/O-free), how the I/O keeps to the
+time it was given in ``budget``, and what an answer means in ``responses``. The two
+classes here only carry that out; ``SyncTransport`` and ``AsyncTransport`` differ only
+in the lines that do I/O. Works on the httpx API, with either ``httpx`` or ``httpx2``
+underneath.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import threading
-import time
-from collections.abc import Mapping
 from typing import Any
 
-from . import structs, upload
-from .auth import TokenSource
-from .durations import parse_duration
-from .errors import (
-    APIConnectionError,
-    APIError,
-    APITimeoutError,
-    RequestValidationError,
-    ResponseDecodeError,
-    error_from_body,
-)
-from .options import (
-    DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_READ_TIMEOUT,
-    DEFAULT_STREAM_IDLE_TIMEOUT,
-    CallOptions,
-    RetryPolicy,
-)
+from . import budget as budgets
+from . import responses, upload
+from .budget import Budget
+from .errors import APIConnectionError, GenerativeLanguageError
+from .options import DEFAULT_STREAM_IDLE_TIMEOUT, CallOptions, RetryPolicy
 from .pagination import AsyncPager, Pager
-from .paths import PathParam, PathTemplate
+from .request import RequestBuilder, unbind_path_fields
+from .retry import SYSTEM_CLOCK, Clock, Schedule, retry_hint
+from .spec import MethodSpec
 from .streaming import AsyncStream, Stream
+
+__all__ = [
+    "AsyncTransport",
+    "MethodSpec",
+    "SyncTransport",
+    "retry_hint",
+    "unbind_path_fields",
+]
 
 logger = logging.getLogger("generativelanguage")
 
-#: Query parameters that carry credentials: refused in ``extra_query`` so that a secret
-#: can never end up in a URL (and from there in logs and proxies).
-_SECRET_QUERY = frozenset({"key", "access_token", "oauth_token"})
+#: Redirects followed by a download before giving up.
+MAX_REDIRECTS = 10
 
 
-class MethodSpec:
-    """Everything the runtime needs to know about one Discovery method."""
+class _Base(RequestBuilder):
+    """What the sync and async loops share: the retry policy, the clock, and turning an
+    exchange into an exception or a log record."""
 
-    __slots__ = (
-        "id",
-        "http_method",
-        "template",
-        "path_params",
-        "request",
-        "response",
-        "streaming",
-        "items_field",
-        "long_running",
-        "upload",
-        "upload_template",
-    )
-
-    def __init__(
-        self,
-        id: str,
-        http_method: str,
-        path: str,
-        path_params: tuple[PathParam, ...] = (),
-        *,
-        request: type | None = None,
-        response: type | None = None,
-        streaming: bool = False,
-        items_field: str | None = None,
-        long_running: bool = False,
-        upload: Mapping[str, Any] | None = None,
-    ) -> None:
-        self.id = id
-        self.http_method = http_method
-        self.template = PathTemplate(path, path_params)
-        self.path_params = path_params
-        self.request = request
-        self.response = response
-        self.streaming = streaming
-        self.items_field = items_field
-        self.long_running = long_running
-        self.upload = upload
-        self.upload_template = (
-            PathTemplate(upload["simple"], path_params) if upload and upload.get("simple") else None
-        )
-
-    def __repr__(self) -> str:
-        return f"MethodSpec({self.id!r}, {self.http_method} {self.template.template})"
-
-
-def retry_hint(error: APIError) -> float | None:
-    """Seconds the server asked us to wait: ``Retry-After`` (RFC 9110 section 10.2.3),
-    else ``google.rpc.RetryInfo.retryDelay`` from the error details."""
-    value = {k.lower(): v for k, v in error.headers.items()}.get("retry-after")
-    if value:
-        value = value.strip()
-        if value.isdigit():
-            return float(value)
-        import email.utils  # only for the rare HTTP-date form
-
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-            return max(0.0, when.timestamp() - time.time())
-        except (TypeError, ValueError):
-            pass
-    info = error.detail("RetryInfo")
-    if info is not None:
-        try:
-            return parse_duration(info.get("retryDelay")).total_seconds()
-        except ValueError:
-            return None
-    return None
-
-
-def unbind_path_fields(spec: MethodSpec, body: Any, values: Mapping[str, str]) -> Any:
-    """``body`` without top-level keys that repeat a path parameter the request type lacks.
-
-    Per AIP-127 a request field bound to the URL path may also appear in the body; the
-    service accepts ``{"model": "models/x", ...}`` for ``POST .../models/x:batchEmbed
-    Contents`` although the document's request schema has no ``model``. Such a key is
-    dropped only when it says the same as the path, so nothing is lost; a key that
-    disagrees with the path is an error rather than a silent choice of one of them.
-    """
-    if not isinstance(body, Mapping) or spec.request is None:
-        return body
-    extra = [k for k in body if k in values and not structs.accepts_key(spec.request, k)]
-    if not extra:
-        return body
-    by_name = {p.name: p for p in spec.path_params}
-    for key in extra:
-        param = by_name[key]
-        if body[key] != values[key] and param.complete(body[key]) != param.complete(values[key]):
-            raise RequestValidationError(
-                f"body.{key}={body[key]!r} disagrees with the path argument "
-                f"{param.py_name}={values[key]!r}",
-                path=f"body.{key}",
-            )
-    return {k: v for k, v in body.items() if k not in extra}
-
-
-class _Base:
-    """State and pure logic shared by the sync and async transports."""
-
-    def __init__(
-        self,
-        *,
-        http: Any,
-        httpx_module: Any,
-        base_url: str,
-        headers: Mapping[str, str],
-        options: CallOptions,
-        retry: RetryPolicy,
-        auth: TokenSource | None = None,
-        api_version: str = "",
-        http_factory: Any = None,
-    ) -> None:
-        self.auth = auth
-        self.api_version = api_version
-        # The HTTP client is created on first use: building an httpx client (connection
-        # pool, SSL context) costs more than importing this whole package.
-        self._http = http
-        self._http_factory = http_factory or httpx_module.Client
-        self._http_lock = threading.Lock()
-        self._timeouts: dict[Any, Any] = {}
-        self.x = httpx_module
-        self.base_url = base_url if base_url.endswith("/") else base_url + "/"
-        self.headers = dict(headers)
-        self._json_headers = {**self.headers, "content-type": "application/json"}
-        self.options = options
+    def __init__(self, *, retry: RetryPolicy, clock: Clock = SYSTEM_CLOCK, **kw: Any) -> None:
+        super().__init__(**kw)
         self.retry = retry
+        self.clock = clock
 
-    @property
-    def http(self) -> Any:
-        http = self._http
-        if http is None:
-            with self._http_lock:
-                if self._http is None:
-                    self._http = self._http_factory()
-                http = self._http
-        return http
+    def schedule(self, spec: MethodSpec, opts: CallOptions) -> Schedule:
+        return Schedule(opts.retry or self.retry, spec.id, self.clock)
 
-    def timeout(self, opts: CallOptions, streaming: bool) -> Any:
-        """The httpx timeout of a call (memoised: most calls use the same few)."""
-        key = (opts.timeout, opts.stream_idle_timeout if streaming else None, streaming)
-        try:
-            return self._timeouts[key]
-        except (KeyError, TypeError):  # TypeError: an unhashable custom timeout object
-            pass
-        t = opts.timeout
-        if isinstance(t, (int, float)):
-            t = self.x.Timeout(float(t))
-        elif t is None:
-            t = self.x.Timeout(DEFAULT_READ_TIMEOUT, connect=DEFAULT_CONNECT_TIMEOUT)
-        elif not isinstance(t, self.x.Timeout):
-            # A Timeout of the other backend (httpx vs httpx2) or any object with the
-            # four phases: rebuilt for the backend in use.
-            try:
-                t = self.x.Timeout(connect=t.connect, read=t.read, write=t.write, pool=t.pool)
-            except AttributeError:
-                raise RequestValidationError(
-                    f"timeout: expected seconds or an httpx.Timeout, got {type(t).__name__}",
-                    path="timeout",
-                ) from None
-        if streaming:
-            idle = opts.stream_idle_timeout or DEFAULT_STREAM_IDLE_TIMEOUT
-            t = self.x.Timeout(connect=t.connect, read=idle, write=t.write, pool=t.pool)
-        if len(self._timeouts) < 64:
-            try:
-                self._timeouts[key] = t
-            except TypeError:
-                pass
-        return t
+    def classify(self, exc: Exception, request: Any) -> APIConnectionError:
+        return responses.classify(self.x, exc, request, self.secrets())
 
-    def build(
-        self,
-        spec: MethodSpec,
-        path_values: tuple[Any, ...],
-        body: Any,
-        query: Mapping[str, Any] | None,
-        opts: CallOptions,
-    ) -> Any:
-        """The ``httpx.Request`` for one call; raises before sending if an argument is bad."""
-        values = {p.name: v for p, v in zip(spec.path_params, path_values, strict=True)}
-        path = spec.template.expand(values)
-        params = self.query_params(query, opts)
-        if spec.streaming:
-            params["alt"] = "sse"
-        headers = self.request_headers()
-        content = None
-        if spec.request is not None:
-            if body is None:
-                raise RequestValidationError(
-                    f"body: {spec.id} needs a request body ({spec.request.__name__} or a dict)",
-                    path="body",
-                )
-            content = structs.encode_body(spec.request, unbind_path_fields(spec, body, values))
-            headers = (
-                self._json_headers
-                if headers is self.headers
-                else {**headers, "content-type": "application/json"}
-            )
-        if opts.extra_headers:
-            headers = {**headers, **opts.extra_headers}
-        return self.http.build_request(
-            spec.http_method,
-            self.base_url + path.lstrip("/"),
-            params=params or None,
-            content=content,
-            headers=headers,
-            timeout=self.timeout(opts, spec.streaming),
-        )
+    def status_error(self, response: Any, body: bytes) -> GenerativeLanguageError:
+        return responses.status_error(response, body, self.secrets())
 
-    @staticmethod
-    def query_params(query: Mapping[str, Any] | None, opts: CallOptions) -> dict[str, Any]:
-        """The method's set query parameters plus ``extra_query``, never a credential."""
-        params = {k: v for k, v in query.items() if v is not None} if query else {}
-        for name, value in opts.extra_query.items():
-            if name in _SECRET_QUERY:
-                raise RequestValidationError(
-                    f"extra_query: {name!r} would put a credential in the URL; "
-                    "pass api_key= to the client instead (it is sent in a header)",
-                    path=f"extra_query.{name}",
-                )
-            params[name] = value
-        return params
-
-    def request_headers(self) -> dict[str, str]:
-        if self.auth is None:
-            return self.headers
-        return {**self.headers, "authorization": f"Bearer {self.auth.token()}"}
-
-    def reauthorize(self, request: Any, status: int, refreshed: bool) -> bool:
-        """After a 401 with refreshable credentials, put a fresh token on ``request``."""
-        if status != 401 or refreshed or self.auth is None or not self.auth.refreshable:
-            return False
-        request.headers["authorization"] = f"Bearer {self.auth.refresh()}"
-        return True
-
-    def headers_for(self, url: Any) -> dict[str, str]:
-        """Default headers for ``url``; credentials only for the service's own origin."""
-        headers = self.request_headers()
-        if upload.same_origin(self.x.URL(url), self.x.URL(self.base_url)):
-            return headers
-        return {
-            k: v for k, v in headers.items() if k.lower() not in ("x-goog-api-key", "authorization")
-        }
-
-    # -- media upload and download: request building shared by sync and async ---------
-
-    def upload_start(
-        self,
-        spec: MethodSpec,
-        path_values: tuple[Any, ...],
-        body: Any,
-        query: Mapping[str, Any] | None,
-        opts: CallOptions,
-        source: upload.Source,
-    ) -> tuple[Any, bool]:
-        """The first request of an upload, and whether it is a (one-shot) multipart one."""
-        if spec.upload_template is None:
-            raise RequestValidationError(f"{spec.id} does not accept media", path="file")
-        upload.check_limits(source, spec.upload)
-        values = {p.name: v for p, v in zip(spec.path_params, path_values, strict=True)}
-        path = spec.upload_template.expand(values)
-        metadata = upload.metadata_bytes(spec.request, unbind_path_fields(spec, body, values))
-        params = self.query_params(query, opts)
-        headers = {**self.request_headers(), **opts.extra_headers}
-        multipart = source.size <= upload.MULTIPART_LIMIT
-        if multipart:
-            content, content_type = upload.multipart_body(metadata, source)
-            headers.update({"x-goog-upload-protocol": "multipart", "content-type": content_type})
-            params["uploadType"] = "multipart"
-        else:
-            content = metadata
-            headers.update(
-                {
-                    "content-type": "application/json",
-                    "x-goog-upload-protocol": "resumable",
-                    "x-goog-upload-command": "start",
-                    "x-goog-upload-header-content-length": str(source.size),
-                    "x-goog-upload-header-content-type": source.mime_type,
-                }
-            )
-        request = self.http.build_request(
-            "POST",
-            self.base_url + path.lstrip("/"),
-            params=params or None,
-            content=content,
-            headers=headers,
-            timeout=self.timeout(opts, False),
-        )
-        return request, multipart
-
-    def upload_url(self, response: Any) -> str:
-        url = response.headers.get("x-goog-upload-url")
-        if not url:
-            raise ResponseDecodeError(
-                "the upload start answered without an X-Goog-Upload-URL header",
-                response.headers.get("content-type", ""),
-            )
-        return url
-
-    def chunk_request(self, url: str, opts: CallOptions, data: bytes, offset: int, last: bool):
-        headers = {
-            **self.headers_for(url),
-            "x-goog-upload-command": "upload, finalize" if last else "upload",
-            "x-goog-upload-offset": str(offset),
-        }
-        return self.http.build_request(
-            "POST", url, content=data, headers=headers, timeout=self.timeout(opts, False)
-        )
-
-    def query_request(self, url: str, opts: CallOptions) -> Any:
-        headers = {**self.headers_for(url), "x-goog-upload-command": "query"}
-        return self.http.build_request(
-            "POST", url, headers=headers, timeout=self.timeout(opts, False)
-        )
-
-    def download_request(self, target: Any, opts: CallOptions) -> Any:
-        """GET for a file's bytes: a ``File``, a ``files/x`` name, or a URL."""
-        url = getattr(target, "download_uri", None) or getattr(target, "name", None) or target
-        if not isinstance(url, str) or not url:
-            raise RequestValidationError(
-                f"file: expected a File, a file name or a URL, got {target!r:.200}", path="file"
-            )
-        params = None
-        if not url.startswith(("http://", "https://")):
-            name = PathParam("name", r"^files/[^/]+$", reserved=True, prefix="files/").encode(url)
-            url = f"{self.base_url}{self.api_version}/{name}:download"
-            params = {"alt": "media"}
-        return self.http.build_request(
-            "GET",
-            url,
-            params=params,
-            headers=self.headers_for(url),
-            timeout=self.timeout(opts, True),
-        )
-
-    def redirect_request(self, request: Any, response: Any, opts: CallOptions) -> Any | None:
-        location = response.headers.get("location")
-        if not (300 <= response.status_code < 400 and location):
-            return None
-        url = str(request.url.join(location))
-        return self.http.build_request(
-            "GET", url, headers=self.headers_for(url), timeout=self.timeout(opts, True)
-        )
-
-    def resumable_steps(self, spec, url, source, opts, progress, size) -> Any:
-        """The resumable upload protocol after ``start``, written once without I/O.
-
-        A generator that yields ``("send", request)`` (answered with the response, or the
-        transport exception) and ``("sleep", seconds)``, and returns the decoded result;
-        the sync and async transports only carry out what it asks.
-        """
-        policy = opts.retry or self.retry
-        offset, failures, started = 0, 0, time.monotonic()
-        while True:
-            data = source.read_at(offset, min(size, source.size - offset))
-            last = offset + len(data) >= source.size
-            response = yield "send", self.chunk_request(url, opts, data, offset, last)
-            if isinstance(response, Exception):
-                error: Exception = self.classify(response)
-            elif response.status_code < 400:
-                if last or self.upload_status(response)[0] == "final":
-                    if progress:
-                        progress(source.size, source.size)
-                    return self.decode(spec, response.content)
-                offset += len(data)
-                if progress:
-                    progress(offset, source.size)
-                continue
-            else:
-                error = error_from_body(
-                    response.status_code, response.content, dict(response.headers)
-                )
-                if response.status_code not in policy.statuses:
-                    raise error
-            failures += 1
-            delay = self.decision(policy, failures, started, error, True)
-            if delay is None:
-                raise error
-            logger.debug("%s: upload chunk at %d failed (%s); resuming", spec.id, offset, error)
-            yield "sleep", delay
-            # Ask where the server got to (Google's `query` command) and resume there.
-            answer = yield "send", self.query_request(url, opts)
-            if isinstance(answer, Exception):
-                continue  # retry the same chunk; the next failure asks again
-            status, received = self.upload_status(answer)
-            if status == "final":
-                return self.decode(spec, answer.content)
-            if answer.status_code < 400 and 0 <= received <= source.size:
-                offset = received
-
-    @staticmethod
-    def upload_status(response: Any) -> tuple[str, int]:
-        status = response.headers.get("x-goog-upload-status", "")
-        try:
-            received = int(response.headers.get("x-goog-upload-size-received", "-1"))
-        except ValueError:
-            received = -1
-        return status, received
-
-    def status_error(self, response: Any, body: bytes) -> APIError:
+    def usable(self, response: Any, redirects: bool) -> bool:
+        """Whether the answer is the call's result (a 3xx only for a download)."""
         status = response.status_code
-        if status < 400:  # a redirect the method cannot follow: never a silent success
-            location = response.headers.get("location", "")
-            return error_from_body(
-                status,
-                f"unexpected HTTP {status} redirect to {location!r}".encode(),
-                dict(response.headers),
-            )
-        return error_from_body(status, body, dict(response.headers))
+        return status < 300 or (redirects and status < 400)
 
-    def bound_by_deadline(self, request: Any, policy: RetryPolicy, started: float, spec) -> None:
-        """Limit this attempt's timeouts to what is left of the overall deadline, so the
-        deadline also bounds an attempt in progress (streams: only until the headers;
-        their reads are governed by the idle timeout)."""
-        if policy.deadline is None or spec.streaming:
-            return
-        left = policy.deadline - (time.monotonic() - started)
-        if left <= 0:
-            raise APITimeoutError(f"{spec.id}: deadline of {policy.deadline:g} s exceeded")
-        timeouts = request.extensions.get("timeout")
-        if isinstance(timeouts, dict):
-            request.extensions["timeout"] = {
-                k: (left if v is None else min(v, left)) for k, v in timeouts.items()
-            }
-
-    def decision(
-        self, policy: RetryPolicy, attempt: int, started: float, error: Exception, retryable: bool
-    ) -> float | None:
-        """Seconds to wait before the next attempt, or None to give up and raise."""
-        if not retryable or attempt >= policy.max_attempts:
-            return None
-        delay = policy.backoff(attempt)
-        if isinstance(error, APIError):
-            hint = retry_hint(error)
-            if hint is not None:
-                delay = max(hint, 0.0)
-        if policy.deadline is not None and time.monotonic() - started + delay > policy.deadline:
-            return None
-        return delay
-
-    def classify(self, exc: Exception) -> APIConnectionError:
-        """Our exception for an httpx transport error, with any credential scrubbed from
-        its text (h11, for one, quotes an illegal header value in its message)."""
-        text = f"{type(exc).__name__}: {exc}"
-        for secret in self.secrets():
-            text = text.replace(secret, "<redacted>")
-        if isinstance(exc, self.x.TimeoutException):
-            return APITimeoutError(f"timed out: {text}")
-        return APIConnectionError(f"connection failed: {text}")
-
-    def secrets(self) -> list[str]:
-        found = [self.headers.get("x-goog-api-key", "")]
-        if self.auth is not None and self.auth._token:
-            found.append(self.auth._token)
-        return [s for s in found if s]
-
-    def retryable_transport_error(self, exc: Exception) -> bool:
-        # A request we could not even write (an illegal header, a bad URL) fails the same
-        # way every time; only network trouble is worth another attempt.
-        return not isinstance(exc, (self.x.LocalProtocolError, self.x.UnsupportedProtocol))
+    def idle(self, opts: CallOptions) -> float:
+        return opts.stream_idle_timeout or DEFAULT_STREAM_IDLE_TIMEOUT
 
     def log(self, spec: MethodSpec, request: Any, status: Any, started: float, attempt: int):
         if logger.isEnabledFor(logging.DEBUG):
@@ -516,78 +73,107 @@ class _Base:
                 request.method,
                 request.url,  # credentials never travel in the URL
                 status,
-                (time.monotonic() - started) * 1000,
+                (self.clock.monotonic() - started) * 1000,
                 attempt,
             )
 
-    def decode(self, spec: MethodSpec, content: bytes) -> Any:
-        if spec.response is None:
-            return None
-        return structs.decode(spec.response, content or b"{}")
+    def log_retry(self, spec: MethodSpec, delay: float, error: Exception) -> None:
+        logger.debug("%s: retrying in %.2f s after %s", spec.id, delay, error)
 
 
 class SyncTransport(_Base):
     """Blocking transport over an ``httpx.Client`` (or ``httpx2.Client``)."""
 
+    def __init__(self, **kw: Any) -> None:
+        super().__init__(**kw)
+        if self._http is not None:
+            budgets.install(self._http)
+
+    def _prepare(self, http: Any) -> Any:
+        budgets.install(http)
+        return http
+
     def send(
-        self, spec: MethodSpec, request: Any, opts: CallOptions, redirects: bool = False
-    ) -> Any:
-        """Send with retries; return a successful response with its headers read (a 3xx
-        one only when ``redirects``, for the caller to follow)."""
-        policy = opts.retry or self.retry
-        started = time.monotonic()
-        attempt = 0
+        self,
+        spec: MethodSpec,
+        request: Any,
+        opts: CallOptions,
+        *,
+        read: bool = True,
+        redirects: bool = False,
+    ) -> tuple[Any, Budget]:
+        """Send with retries until an answer the call can use, or raise.
+
+        Returns:
+            The response (its body read when ``read``) and the budget its body is read
+            under: the attempt's, which a stream moves forward event by event.
+        """
+        schedule = self.schedule(spec, opts)
         refreshed = False
         while True:
-            attempt += 1
-            t0 = time.monotonic()
-            self.bound_by_deadline(request, policy, started, spec)
+            budget = Budget(schedule.begin(), self.clock)
+            budgets.clamp_timeouts(request, budget)
+            t0 = self.clock.monotonic()
+            response = None
             try:
-                response = self.http.send(request, stream=True, follow_redirects=False)
-            except self.x.TransportError as exc:
-                self.log(spec, request, type(exc).__name__, t0, attempt)
-                error: Exception = self.classify(exc)
-                retryable = self.retryable_transport_error(exc)
-            else:
-                self.log(spec, request, response.status_code, t0, attempt)
-                status = response.status_code
-                if status < 300 or (redirects and status < 400):
+                with budgets.active(budget):
+                    response = self.http.send(request, stream=True, follow_redirects=False)
+                self.log(spec, request, response.status_code, t0, schedule.attempts)
+                budgets.bind(response, budget, self.x, asynchronous=False)
+                if self.usable(response, redirects):
+                    if read:
+                        response.read()
                     if opts.raw_response is not None:
                         opts.raw_response.append(response)
-                    return response
+                    return response, budget
                 try:
                     body = response.read()
                 finally:
                     response.close()
-                if self.reauthorize(request, status, refreshed):
+            except self.x.TransportError as exc:
+                if response is None:
+                    self.log(spec, request, type(exc).__name__, t0, schedule.attempts)
+                    retryable = responses.retryable_transport_error(self.x, exc)
+                else:
+                    response.close()
+                    # Bytes of an answer arrived: the request may have been carried out,
+                    # so it is repeated only when its status says it was not.
+                    retryable = not self.usable(response, redirects) and (
+                        response.status_code in schedule.policy.statuses
+                    )
+                error: GenerativeLanguageError = self.classify(exc, request)
+            else:
+                if self.reauthorize(request, response.status_code, refreshed):
                     refreshed = True
-                    attempt -= 1
+                    schedule.repeat()
                     continue
                 error = self.status_error(response, body)
-                retryable = status in policy.statuses
-            delay = self.decision(policy, attempt, started, error, retryable)
-            if delay is None:
-                raise error
-            logger.debug("%s: retrying in %.2f s after %s", spec.id, delay, error)
-            time.sleep(delay)
+                retryable = response.status_code in schedule.policy.statuses
+            delay = schedule.failed(error, retryable)
+            self.log_retry(spec, delay, error)
+            self.clock.sleep(delay)
+
+    def reauthorize(self, request: Any, status: int, refreshed: bool) -> bool:
+        """After a 401 with refreshable credentials, put a fresh token on ``request``."""
+        if status != 401 or refreshed or self.auth is None or not self.auth.refreshable:
+            return False
+        request.headers["authorization"] = f"Bearer {self.auth.refresh()}"
+        return True
 
     def call(self, spec, path_values, body=None, query=None, options=None) -> Any:
         opts = self.options.merged(options)
-        response = self.send(spec, self.build(spec, path_values, body, query, opts), opts)
-        try:
-            content = response.read()
-        except self.x.TransportError as exc:
-            raise self.classify(exc) from None
-        finally:
-            response.close()
-        return self.decode(spec, content)
+        request = self.build(spec, path_values, body, query, opts)
+        response, _ = self.send(spec, request, opts)
+        response.close()
+        return responses.decode(spec, response.content)
 
     def stream(self, spec, path_values, body=None, query=None, options=None) -> Stream:
         opts = self.options.merged(options)
         request = self.build(spec, path_values, body, query, opts)
-        response = self.send(spec, request, opts)
-        idle = opts.stream_idle_timeout or DEFAULT_STREAM_IDLE_TIMEOUT
-        return Stream(response, spec.response, self.x, idle)
+        response, budget = self.send(spec, request, opts, read=False)
+        if budget.end is None:
+            budget.extend(self.idle(opts))
+        return Stream(response, spec, self.x, self.idle(opts), budget)
 
     def paginate(self, spec, path_values, body=None, query=None, options=None) -> Pager:
         query = dict(query or {})
@@ -618,28 +204,23 @@ class SyncTransport(_Base):
         source = upload.Source(file, mime_type)
         try:
             request, multipart = self.upload_start(spec, path_values, body, query, opts, source)
-            response = self.send(spec, request, opts)
-            content = response.read()
+            response, _ = self.send(spec, request, opts)
             response.close()
             if multipart:
                 if progress:
                     progress(source.size, source.size)
-                return self.decode(spec, content)
-            return self._resumable(
-                spec,
-                self.upload_url(response),
-                source,
-                opts,
-                progress,
-                upload.chunk_size(
-                    chunk_size, response.headers.get("x-goog-upload-chunk-granularity")
-                ),
+                return responses.decode(spec, response.content)
+            size = upload.chunk_size(
+                chunk_size, response.headers.get("x-goog-upload-chunk-granularity")
             )
+            steps = upload.resumable_steps(
+                self, spec, self.upload_url(response), source, opts, progress, size
+            )
+            return self._carry_out(steps)
         finally:
             source.close()
 
-    def _resumable(self, spec, url, source, opts, progress, size) -> Any:
-        steps = self.resumable_steps(spec, url, source, opts, progress, size)
+    def _carry_out(self, steps: Any) -> Any:
         outcome: Any = None
         while True:
             try:
@@ -647,7 +228,7 @@ class SyncTransport(_Base):
             except StopIteration as done:
                 return done.value
             if effect == "sleep":
-                time.sleep(arg)
+                self.clock.sleep(arg)
                 outcome = None
             else:
                 try:
@@ -656,26 +237,31 @@ class SyncTransport(_Base):
                     outcome = exc
 
     def download(self, target: Any, destination: Any, options: CallOptions | None = None) -> int:
-        """Stream a file's bytes to ``destination`` (a path or binary file object)."""
+        """Stream a file's bytes to ``destination`` (a path or binary file object).
+
+        The deadline bounds the wait for the answer; the bytes then flow for as long
+        as they keep coming (each read is bounded by the read timeout).
+        """
         opts = self.options.merged(options)
         spec = MethodSpec(f"{self.api_version}.files.download", "GET", "", streaming=True)
         request = self.download_request(target, opts)
-        for _ in range(10):
-            response = self.send(spec, request, opts, redirects=True)
+        for _ in range(MAX_REDIRECTS):
+            response, budget = self.send(spec, request, opts, read=False, redirects=True)
             follow = self.redirect_request(request, response, opts)
             if follow is None:
                 break
             response.close()
             request = follow
         else:
-            raise APIConnectionError("download: more than 10 redirects")
+            raise APIConnectionError(f"download: more than {MAX_REDIRECTS} redirects")
+        budget.end = None
         try:
-            with _Sink(destination) as sink:
+            with upload.Sink(destination) as sink:
                 for chunk in response.iter_bytes():
                     sink.write(chunk)
                 return sink.written
         except self.x.TransportError as exc:
-            raise self.classify(exc) from None
+            raise self.classify(exc, request) from None
         finally:
             response.close()
 
@@ -688,70 +274,79 @@ class AsyncTransport(_Base):
     """Transport over an ``httpx.AsyncClient`` (or ``httpx2.AsyncClient``)."""
 
     async def send(
-        self, spec: MethodSpec, request: Any, opts: CallOptions, redirects: bool = False
-    ) -> Any:
+        self,
+        spec: MethodSpec,
+        request: Any,
+        opts: CallOptions,
+        *,
+        read: bool = True,
+        redirects: bool = False,
+    ) -> tuple[Any, Budget]:
         """Send with retries (see ``SyncTransport.send``)."""
-        policy = opts.retry or self.retry
-        started = time.monotonic()
-        attempt = 0
+        schedule = self.schedule(spec, opts)
         refreshed = False
         while True:
-            attempt += 1
-            t0 = time.monotonic()
-            self.bound_by_deadline(request, policy, started, spec)
+            budget = Budget(schedule.begin(), self.clock)
+            budgets.clamp_timeouts(request, budget)
+            t0 = self.clock.monotonic()
+            response = None
             try:
-                response = await self.http.send(request, stream=True, follow_redirects=False)
-            except self.x.TransportError as exc:
-                self.log(spec, request, type(exc).__name__, t0, attempt)
-                error: Exception = self.classify(exc)
-                retryable = self.retryable_transport_error(exc)
-            else:
-                self.log(spec, request, response.status_code, t0, attempt)
-                status = response.status_code
-                if status < 300 or (redirects and status < 400):
+                async with budgets.cancel_after(budget, self.x, request):
+                    response = await self.http.send(request, stream=True, follow_redirects=False)
+                self.log(spec, request, response.status_code, t0, schedule.attempts)
+                budgets.bind(response, budget, self.x, asynchronous=True)
+                if self.usable(response, redirects):
+                    if read:
+                        await response.aread()
                     if opts.raw_response is not None:
                         opts.raw_response.append(response)
-                    return response
+                    return response, budget
                 try:
                     body = await response.aread()
                 finally:
                     await response.aclose()
-                if status == 401 and not refreshed and self.auth is not None:
+            except self.x.TransportError as exc:
+                if response is None:
+                    self.log(spec, request, type(exc).__name__, t0, schedule.attempts)
+                    retryable = responses.retryable_transport_error(self.x, exc)
+                else:
+                    await response.aclose()
+                    retryable = not self.usable(response, redirects) and (
+                        response.status_code in schedule.policy.statuses
+                    )
+                error: GenerativeLanguageError = self.classify(exc, request)
+            else:
+                if response.status_code == 401 and not refreshed and self.auth is not None:
                     if self.auth.refreshable:
                         token = await self.auth.arefresh()
                         request.headers["authorization"] = f"Bearer {token}"
                         refreshed = True
-                        attempt -= 1
+                        schedule.repeat()
                         continue
                 error = self.status_error(response, body)
-                retryable = status in policy.statuses
-            delay = self.decision(policy, attempt, started, error, retryable)
-            if delay is None:
-                raise error
-            logger.debug("%s: retrying in %.2f s after %s", spec.id, delay, error)
-            await _sleep(delay)
+                retryable = response.status_code in schedule.policy.statuses
+            delay = schedule.failed(error, retryable)
+            self.log_retry(spec, delay, error)
+            await self.clock.asleep(delay)
 
     async def call(self, spec, path_values, body=None, query=None, options=None) -> Any:
         opts = self.options.merged(options)
         if self.auth is not None:
             await self.auth.atoken()  # an async provider is awaited here, then cached
-        response = await self.send(spec, self.build(spec, path_values, body, query, opts), opts)
-        try:
-            content = await response.aread()
-        except self.x.TransportError as exc:
-            raise self.classify(exc) from None
-        finally:
-            await response.aclose()
-        return self.decode(spec, content)
+        request = self.build(spec, path_values, body, query, opts)
+        response, _ = await self.send(spec, request, opts)
+        await response.aclose()
+        return responses.decode(spec, response.content)
 
     async def stream(self, spec, path_values, body=None, query=None, options=None) -> AsyncStream:
         opts = self.options.merged(options)
         if self.auth is not None:
             await self.auth.atoken()
         request = self.build(spec, path_values, body, query, opts)
-        response = await self.send(spec, request, opts)
-        idle = opts.stream_idle_timeout or DEFAULT_STREAM_IDLE_TIMEOUT
-        return AsyncStream(response, spec.response, self.x, idle)
+        response, budget = await self.send(spec, request, opts, read=False)
+        if budget.end is None:
+            budget.extend(self.idle(opts))
+        return AsyncStream(response, spec, self.x, self.idle(opts), budget)
 
     async def paginate(self, spec, path_values, body=None, query=None, options=None) -> AsyncPager:
         query = dict(query or {})
@@ -784,28 +379,23 @@ class AsyncTransport(_Base):
         source = upload.Source(file, mime_type)
         try:
             request, multipart = self.upload_start(spec, path_values, body, query, opts, source)
-            response = await self.send(spec, request, opts)
-            content = await response.aread()
+            response, _ = await self.send(spec, request, opts)
             await response.aclose()
             if multipart:
                 if progress:
                     progress(source.size, source.size)
-                return self.decode(spec, content)
-            return await self._resumable(
-                spec,
-                self.upload_url(response),
-                source,
-                opts,
-                progress,
-                upload.chunk_size(
-                    chunk_size, response.headers.get("x-goog-upload-chunk-granularity")
-                ),
+                return responses.decode(spec, response.content)
+            size = upload.chunk_size(
+                chunk_size, response.headers.get("x-goog-upload-chunk-granularity")
             )
+            steps = upload.resumable_steps(
+                self, spec, self.upload_url(response), source, opts, progress, size
+            )
+            return await self._carry_out(steps)
         finally:
             source.close()
 
-    async def _resumable(self, spec, url, source, opts, progress, size) -> Any:
-        steps = self.resumable_steps(spec, url, source, opts, progress, size)
+    async def _carry_out(self, steps: Any) -> Any:
         outcome: Any = None
         while True:
             try:
@@ -813,7 +403,7 @@ class AsyncTransport(_Base):
             except StopIteration as done:
                 return done.value
             if effect == "sleep":
-                await _sleep(arg)
+                await self.clock.asleep(arg)
                 outcome = None
             else:
                 try:
@@ -824,67 +414,32 @@ class AsyncTransport(_Base):
     async def download(
         self, target: Any, destination: Any, options: CallOptions | None = None
     ) -> int:
-        """Stream a file's bytes to ``destination`` (a path or binary file object)."""
+        """Stream a file's bytes to ``destination`` (see ``SyncTransport.download``)."""
         opts = self.options.merged(options)
         if self.auth is not None:
             await self.auth.atoken()
         spec = MethodSpec(f"{self.api_version}.files.download", "GET", "", streaming=True)
         request = self.download_request(target, opts)
-        for _ in range(10):
-            response = await self.send(spec, request, opts, redirects=True)
+        for _ in range(MAX_REDIRECTS):
+            response, budget = await self.send(spec, request, opts, read=False, redirects=True)
             follow = self.redirect_request(request, response, opts)
             if follow is None:
                 break
             await response.aclose()
             request = follow
         else:
-            raise APIConnectionError("download: more than 10 redirects")
+            raise APIConnectionError(f"download: more than {MAX_REDIRECTS} redirects")
+        budget.end = None
         try:
-            with _Sink(destination) as sink:
+            with upload.Sink(destination) as sink:
                 async for chunk in response.aiter_bytes():
                     sink.write(chunk)
                 return sink.written
         except self.x.TransportError as exc:
-            raise self.classify(exc) from None
+            raise self.classify(exc, request) from None
         finally:
             await response.aclose()
 
     async def close(self) -> None:
         if self._http is not None:
             await self._http.aclose()
-
-
-async def _sleep(seconds: float) -> None:
-    # asyncio is imported on first use so that importing the sync client stays cheap.
-    import asyncio
-
-    await asyncio.sleep(seconds)
-
-
-class _Sink:
-    """Where downloaded bytes go: a path (opened here, removed if the download fails
-    so no truncated file is left behind) or a caller's binary file object."""
-
-    def __init__(self, destination: Any) -> None:
-        self.destination = destination
-        self.written = 0
-        self._path: str | None = None
-        self._file: Any = None
-
-    def __enter__(self) -> _Sink:
-        if hasattr(self.destination, "write"):
-            self._file = self.destination
-        else:
-            self._path = os.fspath(self.destination)
-            self._file = open(self._path, "wb")  # noqa: SIM115
-        return self
-
-    def write(self, chunk: bytes) -> None:
-        self._file.write(chunk)
-        self.written += len(chunk)
-
-    def __exit__(self, exc_type: Any, *rest: Any) -> None:
-        if self._path is not None:
-            self._file.close()
-            if exc_type is not None:
-                os.unlink(self._path)

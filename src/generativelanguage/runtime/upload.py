@@ -10,18 +10,24 @@ restarting. Files are read one chunk at a time, never whole.
 
 Downloads stream a file's bytes to a path or binary file object, following the
 service's redirect by hand so the API key is never sent to another origin.
+
+The resumable protocol after ``start`` is written once, without I/O, as the generator
+``resumable_steps``; the sync and async transports only carry out what it asks.
 """
 
 from __future__ import annotations
 
 import io
+import logging
 import os
 from collections.abc import Callable
 from fnmatch import fnmatch
 from typing import IO, Any, BinaryIO, Union
 
 from . import structs
-from .errors import RequestValidationError
+from .errors import GenerativeLanguageError, RequestValidationError
+
+logger = logging.getLogger("generativelanguage")
 
 #: Up to this size the whole payload goes in one multipart request.
 MULTIPART_LIMIT = 5 * 1024 * 1024
@@ -154,3 +160,107 @@ def chunk_size(requested: int | None, granularity: str | None) -> int:
 
 def same_origin(a: Any, b: Any) -> bool:
     return (a.scheme, a.host, a.port) == (b.scheme, b.host, b.port)
+
+
+def upload_status(response: Any) -> tuple[str, int]:
+    """``X-Goog-Upload-Status`` and ``X-Goog-Upload-Size-Received`` (-1 if absent)."""
+    status = response.headers.get("x-goog-upload-status", "")
+    try:
+        received = int(response.headers.get("x-goog-upload-size-received", "-1"))
+    except ValueError:
+        received = -1
+    return status, received
+
+
+def resumable_steps(
+    io: Any,
+    spec: Any,
+    url: str,
+    source: Source,
+    opts: Any,
+    progress: Progress | None,
+    size: int,
+) -> Any:
+    """The resumable upload protocol after ``start``.
+
+    A generator that yields ``("send", request)`` (answered with the response, or the
+    transport exception) and ``("sleep", seconds)``, and returns the decoded result.
+    Each chunk is retried under its own ``retry.Schedule`` (a long upload is not bound
+    by one call's deadline; a chunk is); after a failure the server is asked where it
+    got to and the upload resumes there.
+
+    Args:
+        io: The transport: builds requests, classifies errors, decodes, names the
+            retry policy and the clock.
+    """
+    from .responses import decode, status_error
+    from .retry import Schedule
+
+    policy = opts.retry or io.retry
+    offset = 0
+    schedule = None
+    while True:
+        if schedule is None:
+            schedule = Schedule(policy, spec.id, io.clock)
+        schedule.begin()
+        data = source.read_at(offset, min(size, source.size - offset))
+        last = offset + len(data) >= source.size
+        request = io.chunk_request(url, opts, data, offset, last)
+        response = yield "send", request
+        error: GenerativeLanguageError
+        if isinstance(response, Exception):
+            error = io.classify(response, request)
+        elif response.status_code < 400:
+            if last or upload_status(response)[0] == "final":
+                if progress:
+                    progress(source.size, source.size)
+                return decode(spec, response.content)
+            offset += len(data)
+            schedule = None
+            if progress:
+                progress(offset, source.size)
+            continue
+        else:
+            error = status_error(response, response.content, io.secrets())
+        retryable = isinstance(response, Exception) or response.status_code in policy.statuses
+        delay = schedule.failed(error, retryable)
+        logger.debug("%s: upload chunk at %d failed (%s); resuming", spec.id, offset, error)
+        yield "sleep", delay
+        # Ask where the server got to (Google's `query` command) and resume there.
+        answer = yield "send", io.query_request(url, opts)
+        if isinstance(answer, Exception):
+            continue  # retry the same chunk; the next failure asks again
+        status, received = upload_status(answer)
+        if status == "final":
+            return decode(spec, answer.content)
+        if answer.status_code < 400 and 0 <= received <= source.size:
+            offset = received
+
+
+class Sink:
+    """Where downloaded bytes go: a path (opened here, removed if the download fails
+    so no truncated file is left behind) or a caller's binary file object."""
+
+    def __init__(self, destination: Any) -> None:
+        self.destination = destination
+        self.written = 0
+        self._path: str | None = None
+        self._file: Any = None
+
+    def __enter__(self) -> Sink:
+        if hasattr(self.destination, "write"):
+            self._file = self.destination
+        else:
+            self._path = os.fspath(self.destination)
+            self._file = open(self._path, "wb")  # noqa: SIM115
+        return self
+
+    def write(self, chunk: bytes) -> None:
+        self._file.write(chunk)
+        self.written += len(chunk)
+
+    def __exit__(self, exc_type: Any, *rest: Any) -> None:
+        if self._path is not None:
+            self._file.close()
+            if exc_type is not None:
+                os.unlink(self._path)
