@@ -1,6 +1,7 @@
 """Raw Discovery records -> intermediate model. Every naming and typing decision lives here.
 
-Traits come from the document alone (see ``codegen/overrides.py`` for the exceptions table):
+Traits come from the document alone (with our extension documents merged in, whose
+``x-`` keys may declare what the Discovery format cannot say; see ``codegen/extend.py``):
 
 * streaming: a method whose name starts with ``stream`` answers with Server-Sent Events
   and is sent with ``alt=sse`` (Google's convention; the `alt` enum does not list it);
@@ -29,7 +30,6 @@ from .naming import (
     safe_identifier,
     snake_case,
 )
-from .overrides import METHOD_OVERRIDES
 
 #: Keyword arguments the generated upload methods add for the runtime.
 UPLOAD_KEYWORDS = frozenset({"file", "mime_type", "progress", "chunk_size"})
@@ -169,7 +169,6 @@ class _Builder:
         )
 
     def method(self, raw: RawMethod, chain: tuple[str, ...], spec_pool: NamePool) -> ir.Method:
-        override = METHOD_OVERRIDES.get(raw.id, {})
         placeholders = {name: plus == "+" for plus, name in _PLACEHOLDER.findall(raw.url_path)}
         by_name = {p.name: p for p in raw.parameters}
         for name in placeholders:
@@ -197,7 +196,7 @@ class _Builder:
         if response is not None and response not in self.schemas:
             response = None
         request = raw.request if raw.request in self.schemas else None
-        streaming = bool(override.get("streaming", raw.name.startswith("stream")))
+        streaming = raw.name.startswith("stream")
         pagination = self.pagination(raw, response)
         media = None
         if raw.media_upload is not None:
@@ -383,6 +382,7 @@ class _Builder:
             all_resources=tuple(all_resources),
             type_imports=tuple(sorted(self.imports)),
             warnings=tuple(self.warnings),
+            extensions=self.doc.extensions,
         )
 
 
