@@ -21,6 +21,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from . import extend
 from . import fetch as fetching
 from .build import build_version
 from .ir import Version
@@ -78,17 +79,33 @@ def manifest(version: Version, files: list[str]) -> str:
         "sha256": version.sha256,
         "files": sorted(files),
     }
+    if version.extensions:
+        data["extensions"] = dict(version.extensions)
     return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
 
-def generate_document(data: bytes, source_name: str, *, format: bool = True):
-    """All files of one version package for one document: ({path: text}, IR).
+def document_extensions(data: bytes, directory: Path | None = None) -> tuple:
+    """The extension documents (``discovery/extensions/``) for this document's API and
+    version."""
+    try:
+        head = json.loads(data)
+        api, version = head["name"], head["version"]
+    except (ValueError, TypeError, KeyError):
+        return ()  # parse_document reports what is wrong with the document
+    return extend.find(api, version, directory)
+
+
+def generate_document(
+    data: bytes, source_name: str, *, format: bool = True, extensions_dir: Path | None = None
+):
+    """All files of one version package for one document, with the extension documents
+    for its API and version merged in: ({path: text}, IR).
 
     Paths are relative to the generated root, e.g. ``generativelanguage/v1beta/types.py``.
     """
-    version = build_version(parse_document(data, source_name), "")
-    package_dir = f"{PACKAGE}/{version.version}"
-    version = build_version(parse_document(data, source_name), package_dir.replace("/", "."))
+    raw = parse_document(data, source_name, document_extensions(data, extensions_dir))
+    package_dir = f"{PACKAGE}/{raw.version}"
+    version = build_version(raw, package_dir.replace("/", "."))
     rendered = {f"{package_dir}/{name}": text for name, text in render_version(version).items()}
     if format:
         with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:

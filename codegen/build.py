@@ -1,6 +1,7 @@
 """Raw Discovery records -> intermediate model. Every naming and typing decision lives here.
 
-Traits come from the document alone (see ``codegen/overrides.py`` for the exceptions table):
+Traits come from the document alone (with our extension documents merged in, whose
+``x-`` keys may declare what the Discovery format cannot say; see ``codegen/extend.py``):
 
 * streaming: a method whose name starts with ``stream`` answers with Server-Sent Events
   and is sent with ``alt=sse`` (Google's convention; the `alt` enum does not list it);
@@ -29,13 +30,34 @@ from .naming import (
     safe_identifier,
     snake_case,
 )
-from .overrides import METHOD_OVERRIDES
 
 #: Keyword arguments the generated upload methods add for the runtime.
 UPLOAD_KEYWORDS = frozenset({"file", "mime_type", "progress", "chunk_size"})
 _PLACEHOLDER = re.compile(r"\{(\+?)([^}]+)\}")
 _COLLECTION_PATTERN = re.compile(r"^\^([A-Za-z][A-Za-z0-9]*)/\[\^/\]\+\$$")
 _LITERAL_PATTERN = re.compile(r"^\^([A-Za-z][A-Za-z0-9_]*)\$$")
+_MIXIN = re.compile(
+    r"^([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*):([A-Za-z_][A-Za-z0-9_]*)$"
+)
+
+
+def mixin(value: object, path: str) -> ir.Mixin | None:
+    """The ``x-mixin`` reference ``package.module:Class`` at ``path``, checked."""
+    if value is None:
+        return None
+    match = _MIXIN.match(value) if isinstance(value, str) else None
+    if match is None:
+        raise ValueError(f"{path}.x-mixin: expected 'package.module:Class', got {value!r}")
+    return ir.Mixin(match.group(1), match.group(2))
+
+
+def sync_async_mixins(value: object, path: str) -> tuple[ir.Mixin | None, ir.Mixin | None]:
+    """The ``{"sync": ..., "async": ...}`` form of ``x-mixin`` for resources and clients."""
+    if value is None:
+        return None, None
+    if not isinstance(value, dict) or not set(value) <= {"sync", "async"}:
+        raise ValueError(f"{path}.x-mixin: expected {{'sync': ..., 'async': ...}}, got {value!r}")
+    return mixin(value.get("sync"), f"{path}.sync"), mixin(value.get("async"), f"{path}.async")
 
 
 class _Builder:
@@ -139,7 +161,9 @@ class _Builder:
         doc = node.description
         if node.deprecated:
             doc = "Deprecated. " + doc
-        self.structs[name] = ir.Struct(name, node.path, doc, tuple(fields))
+        self.structs[name] = ir.Struct(
+            name, node.path, doc, tuple(fields), mixin(node.x.get("x-mixin"), node.path)
+        )
 
     # -- methods -----------------------------------------------------------------------
 
@@ -169,7 +193,6 @@ class _Builder:
         )
 
     def method(self, raw: RawMethod, chain: tuple[str, ...], spec_pool: NamePool) -> ir.Method:
-        override = METHOD_OVERRIDES.get(raw.id, {})
         placeholders = {name: plus == "+" for plus, name in _PLACEHOLDER.findall(raw.url_path)}
         by_name = {p.name: p for p in raw.parameters}
         for name in placeholders:
@@ -197,7 +220,7 @@ class _Builder:
         if response is not None and response not in self.schemas:
             response = None
         request = raw.request if raw.request in self.schemas else None
-        streaming = bool(override.get("streaming", raw.name.startswith("stream")))
+        streaming = raw.name.startswith("stream")
         pagination = self.pagination(raw, response)
         media = None
         if raw.media_upload is not None:
@@ -307,16 +330,7 @@ class _Builder:
         pool = NamePool({"_t"})
         children = tuple(self.resource(c, chain, spec_pool, out) for c in raw.resources)
         children = tuple(
-            ir.Resource(
-                c.wire_name,
-                pool.claim(c.attr_name),
-                c.class_name,
-                c.async_class_name,
-                c.discovery_path,
-                c.methods,
-                c.children,
-            )
-            for c in children
+            dataclasses.replace(c, attr_name=pool.claim(c.attr_name)) for c in children
         )
         methods = []
         for m in raw.methods:
@@ -324,12 +338,15 @@ class _Builder:
             name = pool.claim(method.py_name)
             if name != method.py_name:
                 self.warnings.append(f"{m.path}: method renamed to {name} (clash in resource)")
-                method = ir.Method(**{**method.__dict__, "py_name": name})
+                method = dataclasses.replace(method, py_name=name)
             methods.append(method)
         class_name = self.resource_class_pool.claim(
             "".join(pascal_case(c) for c in chain) + "Resource"
         )
+        sync_mixin, async_mixin = sync_async_mixins(raw.x.get("x-mixin"), raw.path)
         res = ir.Resource(
+            mixin=sync_mixin,
+            async_mixin=async_mixin,
             wire_name=raw.name,
             attr_name=safe_attribute(snake_case(raw.name)),
             class_name=class_name,
@@ -356,7 +373,7 @@ class _Builder:
         for r in self.doc.resources:
             res = self.resource(r, (), spec_pool, all_resources)
             attr = client_pool.claim(res.attr_name)
-            top.append(ir.Resource(**{**res.__dict__, "attr_name": attr}))
+            top.append(dataclasses.replace(res, attr_name=attr))
         methods = tuple(m for r in all_resources for m in r.methods)
         operation_types = sorted({m.response_type for m in methods if m.long_running})
         operation_type = (
@@ -364,6 +381,7 @@ class _Builder:
             if "Operation" in operation_types or self.is_operation("Operation")
             else (operation_types[0] if operation_types else None)
         )
+        client_mixin, async_client_mixin = sync_async_mixins(self.doc.x.get("x-mixin"), "")
         return ir.Version(
             operation_type=operation_type,
             api_name=self.doc.name,
@@ -383,6 +401,9 @@ class _Builder:
             all_resources=tuple(all_resources),
             type_imports=tuple(sorted(self.imports)),
             warnings=tuple(self.warnings),
+            extensions=self.doc.extensions,
+            client_mixin=client_mixin,
+            async_client_mixin=async_client_mixin,
         )
 
 

@@ -13,6 +13,9 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from . import extend
 
 KNOWN_TYPES = frozenset(
     {"string", "integer", "number", "boolean", "object", "array", "any", "null"}
@@ -39,6 +42,8 @@ class RawSchema:
     properties: tuple[tuple[str, RawSchema], ...] = ()
     items: RawSchema | None = None
     additional: RawSchema | None = None
+    #: ``x-`` keys of an extension document (codegen/extend.py), e.g. {"x-source": ...}.
+    x: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,7 @@ class RawMethod:
     deprecated: bool
     media_upload: RawMediaUpload | None
     supports_media_download: bool
+    x: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -89,6 +95,7 @@ class RawResource:
     path: str
     methods: tuple[RawMethod, ...]
     resources: tuple[RawResource, ...]
+    x: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -105,6 +112,9 @@ class RawDocument:
     sha256: str
     source_name: str
     warnings: tuple[str, ...] = field(default=())
+    #: (file name, sha256) of each extension document merged in, in merge order.
+    extensions: tuple[tuple[str, str], ...] = ()
+    x: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 class _Loader:
@@ -150,6 +160,7 @@ class _Loader:
                 if isinstance(node.get("additionalProperties"), dict)
                 else None
             ),
+            x=extend.x_keys(node),
         )
 
     def parameter(self, name: str, node: dict, path: str) -> RawParameter:
@@ -214,6 +225,7 @@ class _Loader:
             deprecated=bool(node.get("deprecated")),
             media_upload=media,
             supports_media_download=bool(node.get("supportsMediaDownload")),
+            x=extend.x_keys(node),
         )
 
     def resource(self, name: str, node: dict, path: str) -> RawResource:
@@ -228,34 +240,14 @@ class _Loader:
             resources=tuple(
                 self.resource(r, children[r], f"{path}.resources.{r}") for r in sorted(children)
             ),
+            x=extend.x_keys(node),
         )
 
 
-def apply_schema_patches(schemas: dict, warnings: list[str]) -> dict:
-    """``schemas`` with the properties of ``overrides.SCHEMA_PATCHES`` added where missing."""
-    from .overrides import SCHEMA_PATCHES
-
-    patched = dict(schemas)
-    for sid, (props, _reason) in sorted(SCHEMA_PATCHES.items()):
-        schema = patched.get(sid)
-        if not isinstance(schema, dict):
-            continue
-        existing = schema.get("properties") or {}
-        missing = {k: v for k, v in props.items() if k not in existing}
-        refs = [v.get("$ref") for v in missing.values() if v.get("$ref")]
-        if not missing or any(r not in schemas for r in refs):
-            continue
-        patched[sid] = {**schema, "properties": {**existing, **missing}}
-        for name in sorted(missing):
-            warnings.append(
-                f"schemas.{sid}.properties.{name}: added by codegen/overrides.py "
-                "(accepted by the service, missing from the document)"
-            )
-    return patched
-
-
-def parse_document(data: bytes, source_name: str) -> RawDocument:
-    """Parse the exact bytes of a Discovery document."""
+def parse_document(
+    data: bytes, source_name: str, extensions: tuple[extend.Extension, ...] = ()
+) -> RawDocument:
+    """Parse the exact bytes of a Discovery document, with ``extensions`` merged in."""
     try:
         doc = json.loads(data)
     except ValueError as exc:
@@ -265,8 +257,13 @@ def parse_document(data: bytes, source_name: str) -> RawDocument:
     for key in ("name", "version", "revision", "rootUrl"):
         if key not in doc:
             raise DiscoveryError(f"{source_name}: missing top-level {key!r}")
+    try:
+        doc, extensions, notes = extend.merge(doc, extensions)
+    except extend.ExtensionError as exc:
+        raise DiscoveryError(str(exc)) from None
     loader = _Loader(doc)
-    schemas = apply_schema_patches(doc.get("schemas") or {}, loader.warnings)
+    loader.warnings += notes
+    schemas = doc.get("schemas") or {}
     raw_schemas = tuple(
         (sid, loader.schema(schemas[sid], f"schemas.{sid}")) for sid in sorted(schemas)
     )
@@ -287,6 +284,8 @@ def parse_document(data: bytes, source_name: str) -> RawDocument:
         sha256=hashlib.sha256(data).hexdigest(),
         source_name=source_name,
         warnings=tuple(loader.warnings),
+        extensions=tuple((e.file_name, e.sha256) for e in extensions),
+        x=extend.x_keys(doc),
     )
 
 

@@ -25,7 +25,8 @@ from codegen.__main__ import generate_document
 from codegen.ir import Version
 from generativelanguage.runtime import structs
 
-from .update import EXPECTED, FIXTURES, cases, expected_files
+from . import mixins
+from .update import EXPECTED, EXTENSIONS, FIXTURES, cases, expected_files
 
 CASES = cases()
 UPDATE_HINT = "if the change is intended, run `make update-goldens` and review the diff"
@@ -34,7 +35,7 @@ UPDATE_HINT = "if the change is intended, run `make update-goldens` and review t
 @functools.cache
 def _generate(case: str) -> tuple[dict[str, str], Version]:
     data = (FIXTURES / f"{case}.json").read_bytes()
-    return generate_document(data, f"{case}.json", format=True)
+    return generate_document(data, f"{case}.json", format=True, extensions_dir=EXTENSIONS)
 
 
 def generated(case: str) -> dict[str, str]:
@@ -91,7 +92,7 @@ def test_bytes(case: str) -> None:
 @pytest.mark.parametrize("case", CASES)
 def test_generation_is_deterministic(case: str) -> None:
     data = (FIXTURES / f"{case}.json").read_bytes()
-    again, _ = generate_document(data, f"{case}.json", format=True)
+    again, _ = generate_document(data, f"{case}.json", format=True, extensions_dir=EXTENSIONS)
     assert again == generated(case)
 
 
@@ -246,6 +247,27 @@ def check_enum_values(g: SimpleNamespace, version: Version) -> None:
     assert candidate.quality == g.enums.CandidateQuality.V_1
     assert g.enums.CandidateFinishReason.STOP == "STOP"
     assert g.enums.CandidateResponseModalitiesItem.IMAGE == "IMAGE"
+
+
+def check_extension_document(g: SimpleNamespace, version: Version) -> None:
+    part = _decode(g.types.Part, {"text": "t", "note": {"body_text": "n"}})
+    assert part.note == g.types.Note(body_text="n")
+    assert g.resources._NOTES_CREATE.request is g.types.Note
+    # x-mixin: handwritten conveniences reach the generated classes as bases.
+    assert _decode(g.types.Note, {"body_text": "quiet"}).shout == "QUIET"
+    assert g.types.Note.__mro__[1:3] == (mixins.NoteMixin, structs.Struct)
+    assert issubclass(g.resources.NotesResource, mixins.NotesMixin)
+    assert issubclass(g.resources.AsyncNotesResource, mixins.AsyncNotesMixin)
+    assert not issubclass(g.resources.PartsResource, mixins.NotesMixin)
+    assert g.client.Client(api_key="k").flavour == "sync"
+    assert g.client.AsyncClient(api_key="k").flavour == "async"
+    assert [name for name, _ in version.extensions] == [
+        "generativelanguage.v1golden_extension_document.notes.json"
+    ]
+    assert any(
+        w.startswith("schemas.Part.properties.note: added by discovery/extensions/")
+        for w in version.warnings
+    )
 
 
 CHECKS: dict[str, Callable[[SimpleNamespace, Version], None]] = {

@@ -16,6 +16,8 @@ from codegen.__main__ import check_ruff_version, generate_document
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE / "fixtures"
 EXPECTED = HERE / "expected"
+#: Extension documents for the fixtures (only these, never the repository's own).
+EXTENSIONS = FIXTURES / "extensions"
 
 
 def cases() -> list[str]:
@@ -26,7 +28,9 @@ def cases() -> list[str]:
 def generate(case: str) -> dict[str, str]:
     """``{relative path: text}`` the generator produces for one fixture."""
     data = (FIXTURES / f"{case}.json").read_bytes()
-    files, _version = generate_document(data, f"{case}.json", format=True)
+    files, _version = generate_document(
+        data, f"{case}.json", format=True, extensions_dir=EXTENSIONS
+    )
     return files
 
 
