@@ -245,7 +245,43 @@ class _Builder:
             pagination=pagination,
             long_running=self.is_operation(response),
             media_upload=media,
+            stream_terminal=self.stream_terminal(raw, response, streaming),
         )
+
+    def stream_terminal(
+        self, raw: RawMethod, response: str | None, streaming: bool
+    ) -> tuple[str, ...]:
+        """``x-streamTerminal``: the wire-name paths, checked against the response type
+        and turned into the attribute paths the runtime reads."""
+        value = raw.x.get("x-streamTerminal")
+        if value is None:
+            return ()
+        where = f"{raw.path}.x-streamTerminal"
+        if not (isinstance(value, list) and value and all(isinstance(v, str) for v in value)):
+            raise ValueError(
+                f"{where}: expected a non-empty list of field paths such as "
+                f"'candidates.finishReason', got {value!r}"
+            )
+        if not streaming or response is None:
+            raise ValueError(f"{where}: only a streaming method with a response has a last chunk")
+        paths = []
+        for path in value:
+            struct, names = self.structs[response], []
+            segments = path.split(".")
+            for i, segment in enumerate(segments):
+                field = next((f for f in struct.fields if f.wire_name == segment), None)
+                if field is None:
+                    raise ValueError(f"{where}: {path!r}: {struct.name} has no field {segment!r}")
+                names.append(field.py_name)
+                if i + 1 < len(segments):
+                    inner = field.annotation
+                    while inner.startswith("list[") and inner.endswith("]"):
+                        inner = inner[5:-1]
+                    if inner not in self.structs:
+                        raise ValueError(f"{where}: {path!r}: {segment!r} is not an object")
+                    struct = self.structs[inner]
+            paths.append(".".join(names))
+        return tuple(paths)
 
     @staticmethod
     def literal_defaults(params: tuple[ir.Param, ...]) -> tuple[ir.Param, ...]:

@@ -46,6 +46,10 @@ KEYS: dict[str, str] = {
         "resource classes or into Client and AsyncClient"
     ),
     "x-source": "any node: where the fact comes from (a URL, a recording, an SDK file)",
+    "x-streamTerminal": (
+        "streaming method: field paths into the response (wire names, dotted; lists are "
+        "searched) of which one is set in a complete stream's last chunk"
+    ),
 }
 
 

@@ -147,6 +147,9 @@ class Method:
     pagination: Pagination | None
     long_running: bool
     media_upload: MediaUpload | None
+    #: ``x-streamTerminal`` as attribute paths (``candidates.finish_reason``): one of
+    #: them is set in the last chunk of a complete stream.
+    stream_terminal: tuple[str, ...] = ()
 
     @property
     def body_optional(self) -> bool:

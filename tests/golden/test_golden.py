@@ -24,6 +24,7 @@ import generativelanguage
 from codegen.__main__ import generate_document
 from codegen.ir import Version
 from generativelanguage.runtime import structs
+from generativelanguage.runtime.spec import is_terminal
 
 from . import mixins
 from .update import EXPECTED, EXTENSIONS, FIXTURES, cases, expected_files
@@ -268,6 +269,23 @@ def check_extension_document(g: SimpleNamespace, version: Version) -> None:
         w.startswith("schemas.Part.properties.note: added by discovery/extensions/")
         for w in version.warnings
     )
+
+
+def check_stream_terminal(g: SimpleNamespace, version: Version) -> None:
+    # x-streamTerminal: wire paths in the extension, attribute paths in the MethodSpec;
+    # a method the document lacks (streamAbsent) is not created by the extension.
+    spec = g.resources._MODELS_STREAM_GENERATE
+    assert spec.stream_terminal == ("candidates.finish_reason", "prompt_feedback.block_reason")
+    assert g.resources._MODELS_STREAM_OTHER.stream_terminal == ()
+    assert not hasattr(g.resources, "_MODELS_STREAM_ABSENT")
+    last = _decode(g.types.Chunk, {"candidates": [{"text": "a"}, {"finishReason": "STOP"}]})
+    middle = _decode(g.types.Chunk, {"candidates": [{"text": "a"}]})
+    blocked = _decode(g.types.Chunk, {"promptFeedback": {"blockReason": "SAFETY"}})
+    assert [is_terminal(c, spec.terminal_paths) for c in (last, middle, blocked)] == [
+        True,
+        False,
+        True,
+    ]
 
 
 CHECKS: dict[str, Callable[[SimpleNamespace, Version], None]] = {

@@ -108,7 +108,8 @@ def test_refresh_does_not_use_up_a_retry_attempt(h: Harness, server):
 def test_refresh_on_401_for_streams(h: Harness, server):
     sse = Reply(
         200,
-        b'data: {"candidates": [{"content": {"parts": [{"text": "x"}]}}]}\n\n',
+        b'data: {"candidates": [{"content": {"parts": [{"text": "x"}]}, "finishReason": "STOP"}]}'
+        b"\n\n",
         headers={"content-type": "text/event-stream"},
     )
     server.handler = Script(UNAUTH, sse)

@@ -14,7 +14,7 @@ from tests.runtime.conftest import KEY, Harness, collect, ready
 from tests.support.server import Reply, Script, google_error
 
 BODY = {"contents": [{"parts": [{"text": "hello"}]}]}
-OK = b'{"candidates": [{"content": {"parts": [{"text": "hi"}]}}]}'
+OK = b'{"candidates": [{"content": {"parts": [{"text": "hi"}]}, "finishReason": "STOP"}]}'
 BUSY = Reply(503, google_error(503, "UNAVAILABLE", "busy"))
 ATTEMPT = re.compile(
     r"^(?P<id>\S+) (?P<verb>[A-Z]+) (?P<url>\S+) -> (?P<status>\S+) "

@@ -310,7 +310,8 @@ def test_undecodable_chunk(h: Harness, server, bad):
 
 
 def test_chunk_with_repairable_base64_decodes(h: Harness, server):
-    d = {"candidates": [{"content": {"parts": [{"thoughtSignature": "-_8", "text": "t"}]}}]}
+    part = {"thoughtSignature": "-_8", "text": "t"}
+    d = {"candidates": [{"content": {"parts": [part]}, "finishReason": "STOP"}]}
     server.handler = lambda rec: Reply(200, headers=SSE, chunks=[event(d)])
 
     async def scenario(client):
@@ -440,3 +441,59 @@ def test_redirect_is_not_a_silent_empty_stream(h: Harness, server):
     items, exc, _ = h.run(scenario)
     # Either follow the redirect and deliver the chunks, or raise: not zero chunks.
     assert items == EXPECTED or isinstance(exc, errors.GenerativeLanguageError), (items, exc)
+
+
+# -- the last chunk (MethodSpec.stream_terminal, from x-streamTerminal) ------------------
+
+NOT_FINAL = {"candidates": [{"content": {"parts": [{"text": "more"}]}}]}
+
+
+@pytest.mark.parametrize("framing", ["chunked", "json-array"])
+def test_a_stream_whose_last_chunk_is_not_final_was_cut(h: Harness, server, framing):
+    # The final chunk in the middle does not count: the last one must be final.
+    dicts = [NOT_FINAL, CHUNK_DICTS[2], NOT_FINAL]
+    if framing == "chunked":
+        reply = Reply(200, headers=SSE, chunks=[event(d) for d in dicts])
+    else:
+        reply = Reply(200, json.dumps(dicts).encode())
+    server.handler = lambda rec: reply
+
+    async def scenario(client):
+        return await drain(client)
+
+    items, exc, stream = h.run(scenario)
+    assert isinstance(exc, errors.StreamInterruptedError)
+    assert not isinstance(exc, errors.APITimeoutError)
+    assert len(items) == 3 and exc.chunks == items
+    assert "finish_reason" in str(exc)
+    assert stream.response.is_closed
+
+
+def test_a_blocked_prompt_is_a_complete_stream(h: Harness, server):
+    blocked = {"promptFeedback": {"blockReason": "SAFETY"}}
+    server.handler = lambda rec: Reply(200, headers=SSE, chunks=[event(blocked)])
+
+    async def scenario(client):
+        return await collect(await stream_of(client))
+
+    [chunk] = h.run(scenario)
+    assert chunk.prompt_feedback.block_reason == "SAFETY"
+
+
+def test_a_method_without_the_trait_ends_wherever_the_body_ends(h: Harness, server):
+    from generativelanguage.runtime.spec import MethodSpec
+
+    spec = MethodSpec(
+        "test.streamThings",
+        "POST",
+        "v1beta/things:stream",
+        request=types.GenerateContentRequest,
+        response=types.GenerateContentResponse,
+        streaming=True,
+    )
+    server.handler = lambda rec: Reply(200, headers=SSE, chunks=[event(NOT_FINAL)])
+
+    async def scenario(client):
+        return await collect(await ready(client._transport.stream(spec, (), BODY)))
+
+    assert len(h.run(scenario)) == 1

@@ -540,7 +540,9 @@ def test_default_timeouts_are_finite(h: Harness, server):
 
 def test_stream_read_timeout_is_the_idle_timeout(h: Harness, server):
     server.handler = lambda rec: Reply(
-        200, b'data: {"candidates": []}\n\n', headers={"content-type": "text/event-stream"}
+        200,
+        b'data: {"candidates": [{"finishReason": "STOP"}]}\n\n',
+        headers={"content-type": "text/event-stream"},
     )
     raw: list = []
 
