@@ -13,7 +13,7 @@ export DISCOVERY_MIRROR
 
 .PHONY: venv fetch fetch-discovery generate check-generated lint fmt test test-codegen \
 	test-golden test-runtime test-e2e test-revisions update-goldens check demo bench clean \
-	update-api dist
+	update-api dist test-faults fault-report soak
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON_SYS) -m venv $(VENV)
@@ -58,6 +58,19 @@ test-runtime: venv
 
 test-e2e: fetch
 	@$(call run_pytest,-q tests/e2e)
+
+# The fault matrix alone (it is part of `make test` too).
+test-faults: venv
+	@$(call run_pytest,-q tests/faults)
+
+# Run the fault matrix and rewrite its table in docs/RELIABILITY.md.
+fault-report: venv
+	$(PY) -m tests.faults.report
+
+# Opt-in soak: 10,000 requests and 1,000 streams per client kind; RSS and descriptors
+# must stay flat. Rewrites the soak figures in docs/RELIABILITY.md.
+soak: venv
+	$(PY) -m tests.soak --write
 
 # Every Discovery revision in the mirror: generate, import, decode a sample.
 test-revisions: venv

@@ -114,6 +114,12 @@ class Session:
     def requests(self) -> list[dict[str, Any]]:
         return self.status()["requests"]
 
+    def rescript(self, *steps: dict, cycle: bool = False) -> None:
+        """Answer this session's next requests with ``steps`` instead."""
+        self.server.call(
+            {"op": "script", "token": self.token, "steps": list(steps), "cycle": cycle}
+        )
+
     def wait_open(self, count: int = 0, timeout: float = 2.0) -> int:
         """Connections the client still holds, once they dropped to ``count`` or after
         ``timeout`` seconds."""
@@ -154,9 +160,11 @@ class FaultServer:
             self.process.stdin.flush()
             return json.loads(self.process.stdout.readline())
 
-    def script(self, *steps: dict) -> Session:
+    def script(self, *steps: dict, cycle: bool = False) -> Session:
+        """A new session answered by ``steps``; with ``cycle``, request ``i`` gets step
+        ``i % len(steps)`` instead of the last step repeating."""
         token = uuid.uuid4().hex[:12]
-        self.call({"op": "script", "token": token, "steps": list(steps)})
+        self.call({"op": "script", "token": token, "steps": list(steps), "cycle": cycle})
         return Session(self, token)
 
     def stop(self) -> None:
@@ -181,16 +189,21 @@ class _State:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.scripts: dict[str, list[dict]] = {}
+        self.cycling: set[str] = set()
+        self.counts: dict[str, int] = {}
         self.requests: dict[str, list[dict]] = {}
         self.open: dict[str, int] = {}
         self.connections: dict[str, int] = {}
 
     def next_step(self, token: str, request: dict) -> dict:
         with self.lock:
-            seen = self.requests.setdefault(token, [])
-            seen.append(request)
+            n = self.counts[token] = self.counts.get(token, 0) + 1
             steps = self.scripts.get(token) or [respond(404, b'{"error": "unknown session"}')]
-            return steps[min(len(seen) - 1, len(steps) - 1)]
+            if token in self.cycling:
+                # Long-running sessions (the soak) keep no per-request record.
+                return steps[(n - 1) % len(steps)]
+            self.requests.setdefault(token, []).append(request)
+            return steps[min(n - 1, len(steps) - 1)]
 
     def opened(self, token: str) -> None:
         with self.lock:
@@ -327,12 +340,18 @@ def main() -> None:
         if op == "script":
             with state.lock:
                 state.scripts[message["token"]] = message["steps"]
+                state.counts[message["token"]] = 0
+                if message.get("cycle"):
+                    state.cycling.add(message["token"])
+                else:
+                    state.cycling.discard(message["token"])
             reply: Any = {"ok": True}
         elif op == "status":
             token = message["token"]
             with state.lock:
                 reply = {
                     "requests": list(state.requests.get(token, [])),
+                    "count": state.counts.get(token, 0),
                     "open": state.open.get(token, 0),
                     "connections": state.connections.get(token, 0),
                 }
