@@ -24,6 +24,7 @@ from .load import RawDocument, RawMethod, RawParameter, RawResource, RawSchema
 from .naming import (
     RESERVED,
     NamePool,
+    class_names,
     constant_case,
     pascal_case,
     safe_attribute,
@@ -69,7 +70,10 @@ class _Builder:
         self.structs: dict[str, ir.Struct] = {}
         self.enums: list[ir.Enum] = []
         # Schema ids are claimed first and verbatim: the Struct for schema X is named X.
-        self.type_pool = NamePool(set(self.schemas))
+        # Each schema's class is named as the schema (class_names escapes the few ids a
+        # class of the types module cannot carry: keywords, `str`, `Struct`, dunders).
+        self.class_names = class_names(set(self.schemas))
+        self.type_pool = NamePool(set(self.class_names.values()))
         self.enum_pool = NamePool()
         # Resource classes share resources.py: "fooBar" and "foo.bar" must not collide.
         self.resource_class_pool = NamePool()
@@ -84,7 +88,7 @@ class _Builder:
 
     def annotation(self, node: RawSchema, owner: str, prop: str) -> str:
         if node.ref is not None:
-            return self._use(type_table.OPEN) if node.dangling else node.ref
+            return self._use(type_table.OPEN) if node.dangling else self.class_names[node.ref]
         if node.type == "array":
             if node.items is None:
                 self.warnings.append(f"{node.path}: array without items; items are any JSON")
@@ -227,6 +231,8 @@ class _Builder:
             mu = raw.media_upload
             media = ir.MediaUpload(mu.simple_path, mu.resumable_path, mu.max_size, mu.accept)
         py_name = safe_attribute(snake_case(raw.name))
+        request = self.class_names[request] if request else None
+        response_class = self.class_names[response] if response else None
         return ir.Method(
             id=raw.id,
             wire_name=raw.name,
@@ -236,16 +242,16 @@ class _Builder:
             ),
             http_method=raw.http_method,
             path=raw.url_path,
-            doc=self.method_doc(raw, path_params, query_params, request, response, streaming),
+            doc=self.method_doc(raw, path_params, query_params, request, response_class, streaming),
             path_params=path_params,
             query_params=query_params,
             request_type=request,
-            response_type=response,
+            response_type=response_class,
             streaming=streaming,
             pagination=pagination,
             long_running=self.is_operation(response),
             media_upload=media,
-            stream_terminal=self.stream_terminal(raw, response, streaming),
+            stream_terminal=self.stream_terminal(raw, response_class, streaming),
         )
 
     def stream_terminal(
@@ -398,7 +404,7 @@ class _Builder:
         for sid, node in self.doc.schemas:
             if node.type not in (None, "object"):
                 raise ValueError(f"schemas.{sid}: top-level {node.type!r} schema is unsupported")
-            self.struct(sid, node)
+            self.struct(self.class_names[sid], node)
         spec_pool = NamePool()
         # Client attributes share the namespace of the client base class's own names.
         client_pool = NamePool(

@@ -77,6 +77,33 @@ def safe_identifier(name: str, reserved: frozenset[str] = RESERVED) -> str:
     return name
 
 
+#: Names the generated types module binds besides its classes: a class named after a
+#: schema must not take them (a schema ``Struct`` would replace the base class of every
+#: later class, one named ``str`` every later ``str`` annotation).
+CLASS_RESERVED = RESERVED | frozenset({"Struct", "annotations"})
+
+
+def class_name(schema_id: str) -> str:
+    """A schema id as a class name: the id itself when it can be one (``Part`` stays
+    ``Part``); PascalCase when it is not an identifier (``foo.bar`` -> ``FooBar``);
+    ``_`` appended to keywords, reserved names and dunders (``class`` -> ``class_``,
+    ``Struct`` -> ``Struct_``, ``__init__`` -> ``Init_``)."""
+    name = schema_id if schema_id.isidentifier() else pascal_case(schema_id)
+    if name.startswith("__") and name.endswith("__"):
+        return pascal_case(name) + "_"
+    return safe_identifier(name, CLASS_RESERVED)
+
+
+def class_names(schema_ids: list[str] | set[str]) -> dict[str, str]:
+    """``class_name`` of each id, unique: ids that are their own class name claim first,
+    so escaping one id never renames another."""
+    pool = NamePool()
+    out: dict[str, str] = {}
+    for sid in sorted(schema_ids, key=lambda s: (class_name(s) != s, s)):
+        out[sid] = pool.claim(class_name(sid))
+    return out
+
+
 def safe_attribute(name: str) -> str:
     """A method or resource attribute name: only keywords need escaping there, since
     attribute names live in the instance namespace, not in the scope annotations use
