@@ -3,10 +3,9 @@ and ``--case NAME`` to run one row of the matrix (the command in docs/RELIABILIT
 
 from __future__ import annotations
 
-import logging
-import traceback
-
 import pytest
+
+from tests.support.logs import all_records
 
 
 def pytest_addoption(parser):
@@ -24,9 +23,12 @@ def pytest_collection_modifyitems(config, items):
         return
     keep, drop = [], []
     for item in items:
-        case = getattr(item, "callspec", None) and item.callspec.params.get("case")
-        name = getattr(case, "name", None)
-        (keep if name in wanted else drop).append(item)
+        callspec = getattr(item, "callspec", None)
+        case = callspec.params.get("case") if callspec else None
+        if case is None or not hasattr(case, "fault"):
+            keep.append(item)  # not a row of the matrix
+        else:
+            (keep if case.name in wanted else drop).append(item)
     config.hook.pytest_deselected(items=drop)
     items[:] = keep
 
@@ -38,31 +40,11 @@ def _clean_env(monkeypatch):
         monkeypatch.delenv(name, raising=False)
 
 
-class Records(logging.Handler):
-    """The text of every record: message, arguments and any traceback."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.texts: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.texts.append(record.getMessage())
-        self.texts.append(repr(record.args))
-        if record.exc_info:
-            self.texts.append("".join(traceback.format_exception(*record.exc_info)))
-
-
 @pytest.fixture
 def records():
     """Every record of every logger at DEBUG (the runtime's, httpx's, httpcore's)."""
-    handler = Records()
-    root = logging.getLogger()
-    level = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG)
-    yield handler
-    root.removeHandler(handler)
-    root.setLevel(level)
+    with all_records() as handler:
+        yield handler
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 import time
 import traceback
 from typing import Any
@@ -23,6 +22,7 @@ from generativelanguage.runtime import errors
 from generativelanguage.runtime.options import NO_RETRY, CallOptions, RetryPolicy
 from tests.runtime.conftest import KEY, Harness, collect, ready
 from tests.support import faultserver as fs
+from tests.support import logs
 
 BODY = {"contents": [{"parts": [{"text": "hello"}]}]}
 OK = json.dumps(
@@ -183,29 +183,11 @@ def test_deadline_after_an_overshooting_sleep_raises_the_last_error(
 # -- finding 3: no credential in any message or log record -------------------------------
 
 
-class _Records(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.texts: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.texts.append(record.getMessage())
-        self.texts.append(repr(record.args))
-        if record.exc_info:
-            self.texts.append("".join(traceback.format_exception(*record.exc_info)))
-
-
 @pytest.fixture
 def all_records():
     """Every record of every logger at DEBUG (httpx and httpcore included)."""
-    handler = _Records()
-    root = logging.getLogger()
-    level = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG)
-    yield handler
-    root.removeHandler(handler)
-    root.setLevel(level)
+    with logs.all_records() as handler:
+        yield handler
 
 
 TOKEN = "ya29.a0-TEST-bearer-token-5e1f"
