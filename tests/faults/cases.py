@@ -420,6 +420,36 @@ CASES: list[Case] = [
         succeeds(),
     ),
     Case(
+        "gzip-corrupt",
+        "content-encoding: gzip over bytes that are not gzip",
+        "ResponseDecodeError naming the encoding; not retried",
+        0.5 + SLACK,
+        script(respond(200, b"this is not gzip" * 4, {"content-encoding": "gzip"})),
+        raises(errors.ResponseDecodeError, requests=1, text="gzip"),
+    ),
+    Case(
+        "gzip-corrupt-stream",
+        "an SSE stream declared gzip whose bytes are not gzip",
+        "ResponseDecodeError naming the encoding",
+        0.5 + SLACK,
+        script(
+            fs.step(
+                fs.send(fs.head(200, {**SSE_CHUNKED, "content-encoding": "gzip"})),
+                fs.send(fs.chunk(b"this is not gzip" * 4) + fs.LAST_CHUNK),
+            )
+        ),
+        raises(errors.ResponseDecodeError, requests=1, text="gzip"),
+        call="stream",
+    ),
+    Case(
+        "garbage-status-line",
+        "bytes that are not HTTP instead of a status line",
+        f"retried; APIConnectionError after {ATTEMPTS} attempts",
+        0.5 + SLACK,
+        script(fs.step(fs.send(b"SSH-2.0-OpenSSH_9.6\r\n\r\n"), end="close")),
+        both(raises(errors.APIConnectionError, requests=ATTEMPTS), names_the_host_and_attempts),
+    ),
+    Case(
         "50mb-response",
         "200 with a 50 MB JSON body (one 50 MB text part)",
         "succeeds; traced peak memory under 3x the body",

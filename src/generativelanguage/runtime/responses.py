@@ -13,6 +13,7 @@ from .errors import (
     APIError,
     APITimeoutError,
     EmptyResponseError,
+    ResponseDecodeError,
     error_from_body,
 )
 from .headers import redact
@@ -53,6 +54,15 @@ def decode(spec: MethodSpec, content: bytes) -> Any:
             f"{spec.response.__name__} was expected"
         )
     return structs.decode(spec.response, content)
+
+
+def undecodable(exc: BaseException, response: Any) -> ResponseDecodeError:
+    """The error for a body whose content-encoding does not decode (a gzip header over
+    bytes that are not gzip)."""
+    encoding = response.headers.get("content-encoding", "") or "encoded"
+    return ResponseDecodeError(
+        f"the {encoding} body of the response could not be decoded: {describe(exc)}"
+    )
 
 
 def describe(exc: BaseException) -> str:

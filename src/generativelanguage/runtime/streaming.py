@@ -31,7 +31,7 @@ from .errors import (
     StreamTimeoutError,
     error_from_body,
 )
-from .responses import describe
+from .responses import describe, undecodable
 from .spec import MethodSpec, is_terminal
 from .sse import SSEDecoder
 
@@ -202,6 +202,8 @@ class Stream(Generic[T]):
             raise progress.timed_out() from None
         except x.TransportError as exc:
             raise progress.interrupted(exc) from None
+        except x.DecodingError as exc:
+            raise undecodable(exc, self.response) from None
         finally:
             self.response.close()
 
@@ -249,6 +251,8 @@ class AsyncStream(Generic[T]):
             raise progress.timed_out() from None
         except x.TransportError as exc:
             raise progress.interrupted(exc) from None
+        except x.DecodingError as exc:
+            raise undecodable(exc, self.response) from None
         finally:
             await self.response.aclose()
 

@@ -130,6 +130,10 @@ class SyncTransport(_Base):
                     body = response.read()
                 finally:
                     response.close()
+            except self.x.DecodingError as exc:
+                response.close()
+                # Not retryable: failed() raises it (with the attempts made).
+                schedule.failed(responses.undecodable(exc, response), False)
             except self.x.TransportError as exc:
                 if response is None:
                     self.log(spec, request, type(exc).__name__, t0, schedule.attempts)
@@ -260,6 +264,8 @@ class SyncTransport(_Base):
                 for chunk in response.iter_bytes():
                     sink.write(chunk)
                 return sink.written
+        except self.x.DecodingError as exc:
+            raise responses.undecodable(exc, response) from None
         except self.x.TransportError as exc:
             raise self.classify(exc, request) from None
         finally:
@@ -305,6 +311,10 @@ class AsyncTransport(_Base):
                     body = await response.aread()
                 finally:
                     await response.aclose()
+            except self.x.DecodingError as exc:
+                await response.aclose()
+                # Not retryable: failed() raises it (with the attempts made).
+                schedule.failed(responses.undecodable(exc, response), False)
             except self.x.TransportError as exc:
                 if response is None:
                     self.log(spec, request, type(exc).__name__, t0, schedule.attempts)
@@ -435,6 +445,8 @@ class AsyncTransport(_Base):
                 async for chunk in response.aiter_bytes():
                     sink.write(chunk)
                 return sink.written
+        except self.x.DecodingError as exc:
+            raise responses.undecodable(exc, response) from None
         except self.x.TransportError as exc:
             raise self.classify(exc, request) from None
         finally:
