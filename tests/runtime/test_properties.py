@@ -34,7 +34,7 @@ VERSIONS = ("v1", "v1beta")
 #: every level of the common shapes (request -> contents -> parts -> inline data),
 #: bounded for recursive schemas.
 MAX_DEPTH = 4
-EXAMPLES = 8
+EXAMPLES = 5
 ENUM = "str | int"
 UNKNOWN_ENUM = "A_VALUE_FROM_THE_FUTURE"
 
