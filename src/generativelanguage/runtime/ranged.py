@@ -10,8 +10,9 @@ skipped; a different ``ETag`` or length on a later answer means the file changed
 is an error rather than a silently spliced stream. Responses are requested with
 ``Accept-Encoding: identity`` so that byte offsets are offsets into the file.
 
-Consecutive failures without progress are bounded by the retry policy (its attempts and
-deadline count from the last byte received); redirects are followed with the same
+An attempt that brought bytes is resumed at once; consecutive attempts that brought none
+are spaced and bounded by the retry policy (its attempts and deadline count from the
+last byte received). Redirects are followed with the same
 credential rules as ``client.download``. ``RangedRead`` holds the bookkeeping free of
 I/O; the two loops only send, read and sleep.
 """
@@ -114,16 +115,13 @@ class RangedRead:
         self.received += len(chunk)
         return chunk
 
-    def check_complete(self) -> None:
-        """Raise when the body ended cleanly but short of the file's length.
-
-        Raises:
-            APIConnectionError: Fewer bytes than the file holds (a resumable failure).
-        """
+    def shortfall(self) -> APIConnectionError | None:
+        """The error of a body that ended cleanly short of the file's length, if it did."""
         if self.total is not None and self.received < self.total:
-            raise APIConnectionError(
+            return APIConnectionError(
                 f"download: the body ended after {self.received} of {self.total} bytes"
             )
+        return None
 
     def finished_by(self, error: Exception) -> bool:
         """Whether ``error`` (a 416 to a resumed request) only says nothing is left."""
@@ -180,31 +178,47 @@ def iter_download(
             if read.finished_by(exc):
                 return
             raise
+        progressed = False
         try:
             read.begin(response.status_code, response.headers)
             for chunk in response.iter_bytes():
                 data = read.take(chunk)
                 if data:
-                    failures, started = 0, time.monotonic()
+                    progressed = True
                     yield data
-            read.check_complete()
-            return
+            error = read.shortfall()
+            if error is None:
+                return
         except transport.x.TransportError as exc:
-            error: Exception = transport.classify(exc)
+            error = transport.classify(exc)
         except DownloadChangedError:
             raise
         except APIConnectionError as exc:
             error = exc
         finally:
             response.close()
-        failures += 1
-        delay = transport.decision(policy, failures, started, error, True)
-        if delay is None:
-            raise error
+        delay = _next(transport, policy, progressed, error, failures, started)
+        failures, started = (0, time.monotonic()) if progressed else (failures + 1, started)
         logger.debug(
             "download: resuming at byte %d in %.2f s after %s", read.received, delay, error
         )
-        time.sleep(delay)
+        if delay:
+            time.sleep(delay)
+
+
+def _next(transport, policy, progressed, error, failures, started) -> float:
+    """Seconds before the next attempt: none after progress (the connection broke, or
+    the server sent part of the range), else the retry policy's backoff.
+
+    Raises:
+        Exception: ``error``, when the policy gives up.
+    """
+    if progressed:
+        return 0.0
+    delay = transport.decision(policy, failures + 1, started, error, True)
+    if delay is None:
+        raise error
+    return delay
 
 
 def _open(transport: Any, spec: MethodSpec, target: Any, opts: CallOptions, read: RangedRead):
@@ -237,31 +251,32 @@ async def aiter_download(
             if read.finished_by(exc):
                 return
             raise
+        progressed = False
         try:
             read.begin(response.status_code, response.headers)
             async for chunk in response.aiter_bytes():
                 data = read.take(chunk)
                 if data:
-                    failures, started = 0, time.monotonic()
+                    progressed = True
                     yield data
-            read.check_complete()
-            return
+            error = read.shortfall()
+            if error is None:
+                return
         except transport.x.TransportError as exc:
-            error: Exception = transport.classify(exc)
+            error = transport.classify(exc)
         except DownloadChangedError:
             raise
         except APIConnectionError as exc:
             error = exc
         finally:
             await response.aclose()
-        failures += 1
-        delay = transport.decision(policy, failures, started, error, True)
-        if delay is None:
-            raise error
+        delay = _next(transport, policy, progressed, error, failures, started)
+        failures, started = (0, time.monotonic()) if progressed else (failures + 1, started)
         logger.debug(
             "download: resuming at byte %d in %.2f s after %s", read.received, delay, error
         )
-        await _sleep(delay)
+        if delay:
+            await _sleep(delay)
 
 
 async def _aopen(
