@@ -10,7 +10,9 @@ what a matched method does is decided by the room of its family (:mod:`.rooms`):
   store whatever the resource, by :mod:`.rooms.resources`;
 * long-running operations (done after a few polls, cancelled) by
   :mod:`.rooms.operations`;
-* files, media upload and download by :mod:`.rooms.files`.
+* files, media upload and download by :mod:`.rooms.files`;
+* batch mode (``batchGenerateContent``, ``asyncBatchEmbedContent``) by
+  :mod:`.rooms.batches`.
 
 A method no room serves answers 501 UNIMPLEMENTED. The service itself keeps what every
 room shares: the store, the router, the API key check and the read of a stored
@@ -24,6 +26,7 @@ from typing import Any
 from . import errors
 from .errors import ApiError
 from .rooms import Kind, Room
+from .rooms.batches import BatchesRoom
 from .rooms.files import FilesRoom
 from .rooms.generation import GenerationRoom
 from .rooms.operations import OperationsRoom
@@ -64,12 +67,14 @@ class Service:
         self.resources = ResourcesRoom(self)
         self.operations = OperationsRoom(self)
         self.files = FilesRoom(self)
+        self.batches = BatchesRoom(self)
         #: Asked in this order which serves a route; the first that does answers it.
         self.rooms: tuple[Room, ...] = (
             self.generation,
             self.resources,
             self.operations,
             self.files,
+            self.batches,
         )
         self.kinds: dict[str, Kind] = {}
         for room in self.rooms:
