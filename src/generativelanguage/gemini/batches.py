@@ -387,62 +387,86 @@ def _line_type(response_type: type, status_type: type) -> type:
             ("error", status_type | None, None),
         ],
         kw_only=True,
+        gc=False,
         module=__name__,
     )
 
 
 class _ResultLines:
     """Bytes of a responses file in, ``(key, response | status)`` out, in file order.
-    Holds at most one partial line between chunks."""
+
+    Holds at most one partial line between chunks; complete lines are decoded straight
+    from the buffer (memoryview slices, no copy per line)."""
 
     def __init__(self, response_type: type, status_type: type) -> None:
         self.response_type = response_type
         self.status_type = status_type
         self.line_type = _line_type(response_type, status_type)
         self.decode = structs.decoder(self.line_type).decode
-        self.tail = b""
+        self.buffer = bytearray()
         self.index = 0
 
     def feed(self, chunk: bytes) -> list[tuple[str, Any]]:
-        lines = (self.tail + chunk if self.tail else chunk).split(b"\n")
-        self.tail = lines.pop()
-        return [self.line(raw) for raw in lines if raw.strip()]
+        buf = self.buffer
+        searched = len(buf)
+        buf += chunk
+        end = buf.find(b"\n", searched)
+        if end < 0:
+            return []
+        out: list[tuple[str, Any]] = []
+        append = out.append
+        decode = self.decode
+        start = 0
+        with memoryview(buf) as view:
+            while end >= 0:
+                if end > start:
+                    raw = view[start:end]
+                    try:
+                        line = decode(raw)
+                    except (msgspec.ValidationError, msgspec.DecodeError):
+                        line = self._slow(raw)
+                    if line is not None:
+                        append(self._item(line, raw))
+                    raw.release()
+                start = end + 1
+                end = buf.find(b"\n", start)
+        del buf[:start]
+        return out
 
     def close(self) -> list[tuple[str, Any]]:
-        tail, self.tail = self.tail, b""
-        return [self.line(tail)] if tail.strip() else []
+        """The last line, when the file does not end with a newline."""
+        rest = bytes(self.buffer)
+        self.buffer.clear()
+        line = self._slow(rest)
+        return [self._item(line, rest)] if line is not None else []
 
-    def line(self, raw: bytes) -> tuple[str, Any]:
+    def _item(self, line: Any, raw: Any) -> tuple[str, Any]:
         index = self.index
         self.index += 1
-        try:
-            line = self.decode(raw)
-        except (msgspec.ValidationError, msgspec.DecodeError):
-            line = self._slow(raw, index)
         key = line.key if line.key is not None else str(index)
         if line.error is not None:
             return key, line.error
         if line.response is not None:
             return key, line.response
-        return key, self._bare(raw, index)
+        return key, self._bare(bytes(raw))
 
-    def _slow(self, raw: bytes, index: int) -> Any:
+    def _slow(self, raw: Any) -> Any:
+        """A line the fast decode refused: blank (None), repairable (URL-safe base64),
+        or not a result (an error naming the line)."""
+        raw = bytes(raw)
+        if not raw.strip():
+            return None
         try:
-            return structs.decode(self.line_type, raw)  # repairs URL-safe base64
+            return structs.decode(self.line_type, raw)
         except ResponseDecodeError as exc:
-            raise ResponseDecodeError(f"results line {index + 1}: {exc}", exc.text) from None
+            raise ResponseDecodeError(
+                f"responses file, result {self.index + 1}: {exc}", exc.text
+            ) from None
 
-    def _bare(self, raw: bytes, index: int) -> Any:
+    def _bare(self, raw: bytes) -> Any:
         """A line that is the response (or the status) itself, without the envelope."""
-        try:
-            fields = msgspec.json.decode(raw)
-        except msgspec.DecodeError as exc:  # pragma: no cover - the typed decode passed
-            raise ResponseDecodeError(f"results line {index + 1}: {exc}", "") from None
-        if (
-            isinstance(fields, dict)
-            and fields
-            and set(fields) <= {"key", "code", "message", "details"}
-        ):
+        fields = msgspec.json.decode(raw)
+        if isinstance(fields, dict) and fields and set(fields) <= {"code", "message", "details"}:
             return structs.decode(self.status_type, raw)
         return structs.decode(self.response_type, raw)
 
