@@ -395,8 +395,9 @@ def _line_type(response_type: type, status_type: type) -> type:
 class _ResultLines:
     """Bytes of a responses file in, ``(key, response | status)`` out, in file order.
 
-    Holds at most one partial line between chunks; complete lines are decoded straight
-    from the buffer (memoryview slices, no copy per line)."""
+    Lines that lie within one chunk are decoded straight from it (memoryview slices, no
+    copy); only a line that spans chunks is gathered in a buffer, so at most one partial
+    line is held between chunks."""
 
     def __init__(self, response_type: type, status_type: type) -> None:
         self.response_type = response_type
@@ -407,31 +408,37 @@ class _ResultLines:
         self.index = 0
 
     def feed(self, chunk: bytes) -> list[tuple[str, Any]]:
-        buf = self.buffer
-        searched = len(buf)
-        buf += chunk
-        end = buf.find(b"\n", searched)
-        if end < 0:
-            return []
         out: list[tuple[str, Any]] = []
-        append = out.append
-        decode = self.decode
         start = 0
-        with memoryview(buf) as view:
-            while end >= 0:
-                if end > start:
-                    raw = view[start:end]
-                    try:
-                        line = decode(raw)
-                    except (msgspec.ValidationError, msgspec.DecodeError):
-                        line = self._slow(raw)
-                    if line is not None:
-                        append(self._item(line, raw))
-                    raw.release()
-                start = end + 1
-                end = buf.find(b"\n", start)
-        del buf[:start]
+        pending = self.buffer
+        if pending:  # the end of a line begun in an earlier chunk
+            end = chunk.find(b"\n")
+            if end < 0:
+                pending += chunk
+                return out
+            pending += chunk[:end]
+            self._line(pending, out)
+            pending.clear()
+            start = end + 1
+        end = chunk.find(b"\n", start)
+        if end >= 0:
+            with memoryview(chunk) as view:
+                while end >= 0:
+                    if end > start:
+                        self._line(view[start:end], out)
+                    start = end + 1
+                    end = chunk.find(b"\n", start)
+        if start < len(chunk):
+            pending += chunk[start:]
         return out
+
+    def _line(self, raw: Any, out: list[tuple[str, Any]]) -> None:
+        try:
+            line = self.decode(raw)
+        except (msgspec.ValidationError, msgspec.DecodeError):
+            line = self._slow(raw)
+        if line is not None:
+            out.append(self._item(line, raw))
 
     def close(self) -> list[tuple[str, Any]]:
         """The last line, when the file does not end with a newline."""
