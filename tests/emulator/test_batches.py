@@ -321,3 +321,29 @@ def test_write_jsonl_accepts_the_documented_line_shape(tmp_path):
         {"key": "1", "request": {"contents": [{"parts": [{"text": "y"}]}]}},
         {"key": "c", "request": {"generationConfig": {"temperature": 0.5}}},
     ]
+
+
+def test_a_failed_batch_raises_its_error_and_a_done_operation_needs_no_poll(emu, mode):
+    meta = {
+        "@type": "type.googleapis.com/google.ai.generativelanguage.v1main.GenerateContentBatch",
+        "name": "batches/failed",
+        "state": "BATCH_STATE_FAILED",
+    }
+    failed = types.Operation(
+        name="batches/failed",
+        done=True,
+        error=types.Status(code=13, message="the input file could not be read"),
+        metadata=meta,
+    )
+
+    async def scenario(client):
+        with pytest.raises(errors.Internal, match="the input file could not be read"):
+            await ready(client.batches.wait(failed))
+        batch = await ready(client.batches.submit(MODEL, prompts(2)))
+        operation = await ready(client.batches.get(batch.name))  # done: operation_polls=1
+        before = len(emu.requests)
+        results = await collect(client.batches.results(operation))
+        assert len(emu.requests) == before  # inline results came with the operation
+        return results
+
+    assert [key for key, _ in run(emu, mode, scenario)] == ["0", "1"]

@@ -232,10 +232,10 @@ def _check_iterable(requests: Any) -> None:
 
 
 def write_jsonl(
-    requests: Iterable[Any],
+    requests: Iterable[Request | tuple[str, Request]],
     destination: str | os.PathLike[str] | IO[bytes],
     *,
-    key: Callable[[Any], str] | None = None,
+    key: Callable[[Request], str] | None = None,
     request_type: type | None = None,
 ) -> int:
     """Write requests as a batch's JSON Lines input, one ``{"key", "request"}`` line
@@ -262,10 +262,11 @@ def write_jsonl(
 
         request_type = v1beta.GenerateContentRequest
     with contextlib.ExitStack() as stack:
-        if hasattr(destination, "write"):
-            file = destination
+        file: IO[bytes]
+        if isinstance(destination, (str, os.PathLike)):
+            file = stack.enter_context(open(os.fspath(destination), "wb", buffering=1 << 20))
         else:
-            file = stack.enter_context(open(os.fspath(destination), "wb", buffering=1 << 20))  # noqa: SIM115
+            file = destination
         writer = _JsonlWriter(file, request_type, key)
         for item in requests:
             writer.add(item)
@@ -521,8 +522,14 @@ def _finished(api: _Api, operation: Any, kind: _Kind) -> Any:
     return batch
 
 
-def _with_output(batch: Any) -> bool:
-    return type(batch).__name__ in _KINDS and batch.output is not None
+def _current(api: _Api, batch: Any) -> Any | None:
+    """The typed batch when ``batch`` already says how it ended (a batch with output,
+    a done Operation), else None (it must be fetched)."""
+    if type(batch).__name__ in _KINDS and batch.output is not None:
+        return batch
+    if type(batch).__name__ == "Operation" and batch.done:
+        return api.batch_of(batch)
+    return None
 
 
 def _name(batch: Any) -> str:
@@ -545,7 +552,7 @@ class BatchesMixin:
         requests: Iterable[Request | tuple[str, Request]],
         *,
         display_name: str | None = None,
-        key: Callable[[Any], str] | None = None,
+        key: Callable[[Request], str] | None = None,
         inline: bool | None = None,
         priority: int | None = None,
         progress: Callable[[int, int], None] | None = None,
@@ -595,7 +602,7 @@ class BatchesMixin:
         requests: Iterable[Request | tuple[str, Request]],
         *,
         display_name: str | None = None,
-        key: Callable[[Any], str] | None = None,
+        key: Callable[[Request], str] | None = None,
         inline: bool | None = None,
         priority: int | None = None,
         progress: Callable[[int, int], None] | None = None,
@@ -663,12 +670,39 @@ class BatchesMixin:
         finally:
             job.cleanup()
 
+    @overload
     def wait(
         self,
-        batch: Batch | types.Operation | str,
+        batch: types.GenerateContentBatch,
         *,
         timeout: float | None = None,
-        progress: Callable[[Any], None] | None = None,
+        progress: Callable[[Batch], None] | None = None,
+        options: CallOptions | None = None,
+    ) -> types.GenerateContentBatch: ...
+    @overload
+    def wait(
+        self,
+        batch: types.EmbedContentBatch,
+        *,
+        timeout: float | None = None,
+        progress: Callable[[Batch], None] | None = None,
+        options: CallOptions | None = None,
+    ) -> types.EmbedContentBatch: ...
+    @overload
+    def wait(
+        self,
+        batch: types.Operation | str,
+        *,
+        timeout: float | None = None,
+        progress: Callable[[Batch], None] | None = None,
+        options: CallOptions | None = None,
+    ) -> Batch: ...
+    def wait(
+        self,
+        batch: Any,
+        *,
+        timeout: float | None = None,
+        progress: Callable[[Batch], None] | None = None,
         options: CallOptions | None = None,
     ) -> Any:
         """Poll a batch until it succeeds, fails, is cancelled or expires.
@@ -730,10 +764,11 @@ class BatchesMixin:
             ResponseDecodeError: A line of the responses file is not a result.
         """
         api = _api(self)
-        if not _with_output(batch):
+        current = _current(api, batch)
+        if current is None:
             operation = self.get(_name(batch), options=options)  # type: ignore[attr-defined]
-            batch = api.batch_of(operation, api.kind_of(batch))
-        kind, inlined, file_name = _source(api, batch)
+            current = api.batch_of(operation, api.kind_of(batch))
+        kind, inlined, file_name = _source(api, current)
         if inlined is not None:
             yield from _inline_results(inlined)
             return
@@ -756,7 +791,7 @@ class AsyncBatchesMixin:
         | AsyncIterable[Request | tuple[str, Request]],
         *,
         display_name: str | None = None,
-        key: Callable[[Any], str] | None = None,
+        key: Callable[[Request], str] | None = None,
         inline: bool | None = None,
         priority: int | None = None,
         progress: Callable[[int, int], None] | None = None,
@@ -784,7 +819,7 @@ class AsyncBatchesMixin:
         | AsyncIterable[Request | tuple[str, Request]],
         *,
         display_name: str | None = None,
-        key: Callable[[Any], str] | None = None,
+        key: Callable[[Request], str] | None = None,
         inline: bool | None = None,
         priority: int | None = None,
         progress: Callable[[int, int], None] | None = None,
@@ -860,12 +895,39 @@ class AsyncBatchesMixin:
         finally:
             job.cleanup()
 
+    @overload
     async def wait(
         self,
-        batch: Batch | types.Operation | str,
+        batch: types.GenerateContentBatch,
         *,
         timeout: float | None = None,
-        progress: Callable[[Any], None] | None = None,
+        progress: Callable[[Batch], None] | None = None,
+        options: CallOptions | None = None,
+    ) -> types.GenerateContentBatch: ...
+    @overload
+    async def wait(
+        self,
+        batch: types.EmbedContentBatch,
+        *,
+        timeout: float | None = None,
+        progress: Callable[[Batch], None] | None = None,
+        options: CallOptions | None = None,
+    ) -> types.EmbedContentBatch: ...
+    @overload
+    async def wait(
+        self,
+        batch: types.Operation | str,
+        *,
+        timeout: float | None = None,
+        progress: Callable[[Batch], None] | None = None,
+        options: CallOptions | None = None,
+    ) -> Batch: ...
+    async def wait(
+        self,
+        batch: Any,
+        *,
+        timeout: float | None = None,
+        progress: Callable[[Batch], None] | None = None,
         options: CallOptions | None = None,
     ) -> Any:
         """Poll a batch until it reaches a terminal state (see ``Client.batches.wait``)."""
@@ -900,10 +962,11 @@ class AsyncBatchesMixin:
         """The results of a finished batch (see ``Client.batches.results``):
         ``async for key, item in client.batches.results(batch)``."""
         api = _api(self)
-        if not _with_output(batch):
+        current = _current(api, batch)
+        if current is None:
             operation = await self.get(_name(batch), options=options)  # type: ignore[attr-defined]
-            batch = api.batch_of(operation, api.kind_of(batch))
-        kind, inlined, file_name = _source(api, batch)
+            current = api.batch_of(operation, api.kind_of(batch))
+        kind, inlined, file_name = _source(api, current)
         if inlined is not None:
             for item in _inline_results(inlined):
                 yield item
