@@ -18,7 +18,7 @@ DATA = bytes(range(256)) * 400  # 102,400 bytes
 def _stream(client):
     t = client._transport
     fn = ranged.aiter_download if hasattr(t.http, "aclose") else ranged.iter_download
-    return fn(t, "files/abc")
+    return fn(t, lambda opts: t.download_request("files/abc", opts))
 
 
 def _serving(data: bytes, *, cut_at=(), etags=None, honour_range=True, step=None):

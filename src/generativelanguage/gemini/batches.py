@@ -479,8 +479,8 @@ class _ResultLines:
         return structs.decode(self.response_type, raw)
 
 
-def _source(api: _Api, batch: Any) -> tuple[_Kind, Any, str | None]:
-    """``(kind, inlined responses or None, responses file or None)`` of a typed batch.
+def _source(api: _Api, batch: Any) -> tuple[_Kind, Any, str]:
+    """``(kind, inlined responses or None, responses file or "")`` of a typed batch.
 
     Raises:
         BatchResultsUnavailable: The batch has no output (yet).
@@ -490,7 +490,7 @@ def _source(api: _Api, batch: Any) -> tuple[_Kind, Any, str | None]:
     inlined = getattr(output, "inlined_responses", None) if output is not None else None
     file_name = getattr(output, "responses_file", None) if output is not None else None
     if inlined is not None or file_name:
-        return kind, inlined, file_name
+        return kind, inlined, file_name or ""
     state = batch.state if isinstance(batch.state, str) else None
     if state in TERMINAL_STATES:
         raise BatchResultsUnavailable(
@@ -530,6 +530,12 @@ def _current(api: _Api, batch: Any) -> Any | None:
     if type(batch).__name__ == "Operation" and batch.done:
         return api.batch_of(batch)
     return None
+
+
+def _download_request(transport: Any, file_name: str) -> ranged.RequestFactory:
+    """How to GET a responses file's bytes: the Files API's ``files/x:download?alt=media``
+    (the service redirects to its download host)."""
+    return lambda opts: transport.download_request(file_name, opts)
 
 
 def _name(batch: Any) -> str:
@@ -773,7 +779,8 @@ class BatchesMixin:
             yield from _inline_results(inlined)
             return
         lines = _ResultLines(getattr(api.types, kind.response), api.types.Status)
-        for chunk in ranged.iter_download(self._t, file_name, options):  # type: ignore[attr-defined]
+        download = _download_request(self._t, file_name)  # type: ignore[attr-defined]
+        for chunk in ranged.iter_download(self._t, download, options):  # type: ignore[attr-defined]
             yield from lines.feed(chunk)
         yield from lines.close()
 
@@ -972,7 +979,8 @@ class AsyncBatchesMixin:
                 yield item
             return
         lines = _ResultLines(getattr(api.types, kind.response), api.types.Status)
-        async for chunk in ranged.aiter_download(self._t, file_name, options):  # type: ignore[attr-defined]
+        download = _download_request(self._t, file_name)  # type: ignore[attr-defined]
+        async for chunk in ranged.aiter_download(self._t, download, options):  # type: ignore[attr-defined]
             for item in lines.feed(chunk):
                 yield item
         for item in lines.close():

@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from typing import Any
 
 from .errors import APIConnectionError, APIError
@@ -33,6 +33,8 @@ logger = logging.getLogger("generativelanguage")
 
 _CONTENT_RANGE = re.compile(r"^\s*bytes\s+(?:(\d+)-(\d+)|\*)/(\d+|\*)\s*$", re.IGNORECASE)
 MAX_REDIRECTS = 10
+#: Builds the first request of a download from the call's options.
+RequestFactory = Callable[[CallOptions], Any]
 
 
 class DownloadChangedError(APIConnectionError):
@@ -152,13 +154,14 @@ def _with_range(request: Any, read: RangedRead) -> Any:
 
 
 def iter_download(
-    transport: Any, target: Any, options: CallOptions | None = None
+    transport: Any, first_request: RequestFactory, options: CallOptions | None = None
 ) -> Iterator[bytes]:
-    """A file's bytes, in order and each once, resuming after a dropped connection.
+    """A download's bytes, in order and each once, resuming after a dropped connection.
 
     Args:
         transport: The client's ``SyncTransport``.
-        target: A ``File``, a file name (``files/abc``) or a download URL.
+        first_request: Builds the download's GET from the call options (the API decides
+            what URL a file's bytes are at); called again for each resumed attempt.
         options: Per-call options (timeout, retry policy bounding the resumes, headers).
 
     Raises:
@@ -173,7 +176,7 @@ def iter_download(
     failures, started = 0, time.monotonic()
     while True:
         try:
-            response = _open(transport, spec, target, opts, read)
+            response = _open(transport, spec, first_request, opts, read)
         except APIError as exc:
             if read.finished_by(exc):
                 return
@@ -221,8 +224,8 @@ def _next(transport, policy, progressed, error, failures, started) -> float:
     return delay
 
 
-def _open(transport: Any, spec: MethodSpec, target: Any, opts: CallOptions, read: RangedRead):
-    request = _with_range(transport.download_request(target, opts), read)
+def _open(transport: Any, spec: MethodSpec, first: RequestFactory, opts: CallOptions, read):
+    request = _with_range(first(opts), read)
     for _ in range(MAX_REDIRECTS):
         response = transport.send(spec, request, opts, redirects=True)
         follow = transport.redirect_request(request, response, opts)
@@ -234,7 +237,7 @@ def _open(transport: Any, spec: MethodSpec, target: Any, opts: CallOptions, read
 
 
 async def aiter_download(
-    transport: Any, target: Any, options: CallOptions | None = None
+    transport: Any, first_request: RequestFactory, options: CallOptions | None = None
 ) -> AsyncIterator[bytes]:
     """The asynchronous ``iter_download`` (``transport`` is an ``AsyncTransport``)."""
     opts = transport.options.merged(options)
@@ -246,7 +249,7 @@ async def aiter_download(
     failures, started = 0, time.monotonic()
     while True:
         try:
-            response = await _aopen(transport, spec, target, opts, read)
+            response = await _aopen(transport, spec, first_request, opts, read)
         except APIError as exc:
             if read.finished_by(exc):
                 return
@@ -279,10 +282,8 @@ async def aiter_download(
             await _sleep(delay)
 
 
-async def _aopen(
-    transport: Any, spec: MethodSpec, target: Any, opts: CallOptions, read: RangedRead
-):
-    request = _with_range(transport.download_request(target, opts), read)
+async def _aopen(transport: Any, spec: MethodSpec, first: RequestFactory, opts: CallOptions, read):
+    request = _with_range(first(opts), read)
     for _ in range(MAX_REDIRECTS):
         response = await transport.send(spec, request, opts, redirects=True)
         follow = transport.redirect_request(request, response, opts)
