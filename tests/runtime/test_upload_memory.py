@@ -19,8 +19,7 @@ CHUNK = 256 * 1024
 DATA = bytes(range(256)) * (24 * 1024)  # 6 MiB: 24 chunks, above the multipart limit
 
 
-@pytest.mark.parametrize("backend", ["httpx", "httpx2"])
-@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize(("mode", "backend"), [("sync", "httpx"), ("async", "httpx2")])
 def test_sent_chunks_are_not_kept_in_memory(server, backend, mode):
     handler = server.handler = UploadServer(server.url)
 
