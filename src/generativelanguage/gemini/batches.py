@@ -204,7 +204,7 @@ class _JsonlWriter:
 
 def _split(item: Any, index: int) -> tuple[Any, Any]:
     """``(key or None, request)`` of one element of ``requests``."""
-    if type(item) is tuple:
+    if isinstance(item, tuple):
         if len(item) != 2:
             raise RequestValidationError(
                 f"requests[{index}]: a tuple must be a (key, request) pair, got {len(item)} items",
