@@ -31,7 +31,6 @@ import contextlib
 import datetime as dt
 import os
 import sys
-import tempfile
 import time
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -305,6 +304,8 @@ class _Submission:
         if jsonl_path is not None:
             self.path = os.fspath(jsonl_path)
         else:
+            import tempfile  # only when a batch is submitted
+
             fd, self.path = tempfile.mkstemp(prefix="batch-", suffix=".jsonl")
             os.close(fd)
         self.writer: _JsonlWriter | None = None
