@@ -205,10 +205,10 @@ def results_floor_http(args: dict) -> dict:
 
 def results_ours_disk(args: dict) -> dict:
     """Our line decoder alone, fed the file on disk in 64 KiB reads (no HTTP)."""
-    from generativelanguage.gemini.batches import _ResultLines
+    from generativelanguage.gemini.batch_jsonl import ResultLines
     from generativelanguage.v1beta import types
 
-    lines = _ResultLines(types.GenerateContentResponse, types.Status)
+    lines = ResultLines(types.GenerateContentResponse, types.Status)
     idle = hwm()
     t0 = time.perf_counter()
     count = 0

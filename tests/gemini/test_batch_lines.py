@@ -1,4 +1,4 @@
-"""Decoding a batch's responses file (gemini.batches._ResultLines): lines split across
+"""Decoding a batch's responses file (gemini.batch_jsonl.ResultLines): lines split across
 chunks anywhere, blank lines, CRLF, a missing final newline, bare responses and
 statuses, and lines that are not results. No I/O."""
 
@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from generativelanguage.gemini.batches import _ResultLines
+from generativelanguage.gemini.batch_jsonl import ResultLines
 from generativelanguage.runtime.errors import ResponseDecodeError
 from generativelanguage.v1beta import types
 
@@ -33,7 +33,7 @@ FILE = b"".join(
 
 
 def _decode(chunks) -> list:
-    lines = _ResultLines(types.GenerateContentResponse, types.Status)
+    lines = ResultLines(types.GenerateContentResponse, types.Status)
     out = []
     for chunk in chunks:
         out += lines.feed(chunk)
