@@ -10,7 +10,8 @@ what a matched method does is decided by the room of its family (:mod:`.rooms`):
   store whatever the resource, by :mod:`.rooms.resources`;
 * long-running operations (done after a few polls, cancelled) by
   :mod:`.rooms.operations`;
-* files, media upload and download by :mod:`.rooms.files`.
+* files, media upload and download by :mod:`.rooms.files`;
+* the Interactions API by :mod:`.rooms.interactions`.
 
 A method no room serves answers 501 UNIMPLEMENTED. The service itself keeps what every
 room shares: the store, the router, the API key check and the read of a stored
@@ -26,6 +27,7 @@ from .errors import ApiError
 from .rooms import Kind, Room
 from .rooms.files import FilesRoom
 from .rooms.generation import GenerationRoom
+from .rooms.interactions import InteractionsRoom
 from .rooms.operations import OperationsRoom
 from .rooms.resources import ResourcesRoom
 from .routing import Route, Router
@@ -64,8 +66,11 @@ class Service:
         self.resources = ResourcesRoom(self)
         self.operations = OperationsRoom(self)
         self.files = FilesRoom(self)
-        #: Asked in this order which serves a route; the first that does answers it.
+        self.interactions = InteractionsRoom(self)
+        #: Asked in this order which serves a route; the first that does answers it
+        #: (interactions first: its create/get/delete are not generic CRUD).
         self.rooms: tuple[Room, ...] = (
+            self.interactions,
             self.generation,
             self.resources,
             self.operations,
