@@ -875,6 +875,8 @@ class InteractionEventStatus:
     """Stopped: the agent's budget was used up."""
     QUEUED = "queued"
     """Waiting to start."""
+    REQUIRES_CONTINUATION = "requires_continuation"
+    """A long answer paused: send `continuation_token` back in a new create to continue it."""
 
 
 class InteractionGenerationConfigThinkingLevel:
@@ -923,6 +925,8 @@ class InteractionStatus:
     """Stopped: the agent's budget was used up."""
     QUEUED = "queued"
     """Waiting to start."""
+    REQUIRES_CONTINUATION = "requires_continuation"
+    """A long answer paused: send `continuation_token` back in a new create to continue it."""
 
 
 class InteractionToolType:

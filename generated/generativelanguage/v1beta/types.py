@@ -946,6 +946,14 @@ class CreateInteractionRequest(Struct, kw_only=True):
     stop with `cancel`. Agents require it.
     """
 
+    cached_content: str | None = None
+    """The cached content used as context, `cachedContents/{id}`."""
+
+    continuation_token: str | None = None
+    """Resumes a long answer: set on an interaction whose status is `requires_continuation`;
+    send it back unchanged in a new create to continue decoding.
+    """
+
     environment: Any | None = None
     """The execution environment of an agent: an environment id, or an object describing its
     sources.
@@ -3133,6 +3141,14 @@ class Interaction(
     "auto"}`.
     """
 
+    cached_content: str | None = None
+    """The cached content used as context, `cachedContents/{id}`."""
+
+    continuation_token: str | None = None
+    """Resumes a long answer: set on an interaction whose status is `requires_continuation`;
+    send it back unchanged in a new create to continue decoding.
+    """
+
     created: datetime.datetime | None = None
     """Output only. When the interaction was created."""
 
@@ -3201,7 +3217,7 @@ class Interaction(
     """Output only. The status of the interaction.
 
     One of: `in_progress`, `requires_action`, `completed`, `failed`, `cancelled`,
-    `incomplete`, `budget_exceeded`, `queued`.
+    `incomplete`, `budget_exceeded`, `queued`, `requires_continuation`.
     """
 
     steps: list[InteractionContent] | None = None
@@ -3475,7 +3491,7 @@ class InteractionEvent(
     """`interaction.status_update`: the new status.
 
     One of: `in_progress`, `requires_action`, `completed`, `failed`, `cancelled`,
-    `incomplete`, `budget_exceeded`, `queued`.
+    `incomplete`, `budget_exceeded`, `queued`, `requires_continuation`.
     """
 
     step: InteractionContent | None = None
