@@ -102,12 +102,15 @@ class StreamSwitch:
             return body
         spellings = structs.field_table(request_type)[0]
         for wire, value in self.body:
-            names = [k for k, f in spellings.items() if f.wire == wire]
+            attr = next(
+                (f.name for f in msgspec.structs.fields(request_type) if f.encode_name == wire),
+                wire,
+            )
             if isinstance(body, Mapping):
-                given = [body[k] for k in names if k in body]
+                given = [body[k] for k, f in spellings.items() if f.wire == wire and k in body]
                 current = given[0] if given else None
             else:
-                current = getattr(body, names[-1], None) if names else None
+                current = getattr(body, attr, None)
             if not streaming:
                 if current == value:
                     raise RequestValidationError(
@@ -126,9 +129,6 @@ class StreamSwitch:
                 if isinstance(body, Mapping):
                     body = {**body, wire: value}
                 else:
-                    attr = next(
-                        f.name for f in msgspec.structs.fields(body) if f.encode_name == wire
-                    )
                     body = msgspec.structs.replace(body, **{attr: value})
         return body
 
