@@ -278,6 +278,10 @@ class Reader(Generic[T]):
         self.events = 0
 
     def feed(self, chunk: bytes) -> list[Any]:
+        if self.kind is False:
+            if not self.events and len(self.head) < _HEAD_LIMIT:
+                self.head += chunk  # kept to show in the error if no event ever comes
+            return self.items(self.sse.feed(chunk))
         if self.kind is None:
             self.head += chunk
             stripped = self.head.lstrip()
@@ -287,22 +291,21 @@ class Reader(Generic[T]):
             # with { or [; an event stream never does.
             self.kind = stripped[:1] in (b"{", b"[")
             return [] if self.kind else self.items(self.sse.feed(self.head))
-        if self.kind:
-            self.head += chunk
-            return []
-        if not self.events and len(self.head) < _HEAD_LIMIT:
-            self.head += chunk  # kept to show in the error if no event ever comes
-        return self.items(self.sse.feed(chunk))
+        self.head += chunk
+        return []
 
-    def items(self, raw_events: list[Any]) -> list[Any]:
+    def items(self, events: list[Any]) -> list[Any]:
+        """Typed items of the decoder's events."""
+        if not events:
+            return events
+        self.events += len(events)
         out = []
         spec = self.spec
-        done, known, error = spec.done, spec.known, spec.error
-        type_field = spec.type_field
+        done, known, error, type_field = spec.done, spec.known, spec.error, spec.type_field
         decode = self.decoder.decode
         state = self.state
-        for ev in raw_events:
-            self.events += 1
+        record = state.record if state.tracking else None
+        for ev in events:
             data = ev.data
             if data == done:
                 self.finished = True
@@ -310,7 +313,7 @@ class Reader(Generic[T]):
             try:
                 item = decode(data)
             except (msgspec.ValidationError, msgspec.DecodeError):
-                item = self.slow(ev)
+                item = self.slow(ev.event, data)
             else:
                 if type_field is not None:
                     kind = getattr(item, type_field)
@@ -320,14 +323,13 @@ class Reader(Generic[T]):
                         item = UnknownEvent(ev.event, data, kind, state.cursor_of(item))
                     elif kind == error:
                         raise error_from_body(self.status, data.encode(), self.headers)
-            if state.track(item):
+            if record is None or record(item):
                 out.append(item)
         return out
 
-    def slow(self, ev: Any) -> Any:
+    def slow(self, event: str, data: str) -> Any:
         """An event msgspec's fast path refused: base64 to repair, an error, or an event
         of a new type whose fields do not fit the known ones."""
-        data = ev.data
         if _ERROR_BODY.match(data):
             raise error_from_body(self.status, data.encode(), self.headers)
         try:
@@ -340,7 +342,7 @@ class Reader(Generic[T]):
             kind = raw.get(self.type_wire) if isinstance(raw, dict) and self.type_wire else None
             if self.type_wire is not None and kind not in self.spec.known:
                 event_id = raw.get(self.cursor_wire) if isinstance(raw, dict) else None
-                return UnknownEvent(ev.event, data, kind, event_id)
+                return UnknownEvent(event, data, kind, event_id)
             raise ResponseDecodeError(f"stream event does not decode: {exc}", data) from None
 
     def flush(self) -> list[Any]:
@@ -393,16 +395,16 @@ class Resumption:
         self.resumes = 0
         self._cursor_attr = spec.cursor if spec is not None else None
         self._paths = spec.path if spec is not None else ()
+        #: Whether events are recorded at all (only when resumption is declared).
+        self.tracking = self._cursor_attr is not None
 
     def cursor_of(self, item: Any) -> str | None:
         attr = self._cursor_attr
         return getattr(item, attr, None) if attr is not None else None
 
-    def track(self, item: Any) -> bool:
+    def record(self, item: Any) -> bool:
         """Record ``item``; False when it was delivered before (skip it)."""
         attr = self._cursor_attr
-        if attr is None:
-            return True
         cursor = item.event_id if type(item) is UnknownEvent else getattr(item, attr)
         if cursor is not None:
             if cursor in self.seen:
