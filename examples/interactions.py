@@ -12,7 +12,7 @@ import argparse
 import os
 import sys
 
-from generativelanguage.runtime.errors import FailedPrecondition
+from generativelanguage.runtime.errors import APIError
 from generativelanguage.v1beta import Client
 
 
@@ -53,10 +53,15 @@ def main() -> None:
         done = interactions.wait(started, timeout=600)
         print(f"  waited: {done.status}: {done.output_text[:60]}")
 
-        # Replay a stored interaction's events from a given event on.
+        # Replay a stored interaction's events from a given event on (what a stream
+        # that drops does by itself).
         replay = list(interactions.get_stream(first.id))
-        after = list(interactions.get_stream(first.id, last_event_id=replay[2].event_id))
-        print(f"replay: {len(replay)} events; {len(after)} after the third")
+        third = replay[2].event_id if len(replay) > 2 else None
+        if third is None:
+            print(f"replay: {len(replay)} events, without event ids to resume from")
+        else:
+            after = list(interactions.get_stream(first.id, last_event_id=third))
+            print(f"replay: {len(replay)} events; {len(after)} after the third")
 
         # Cancel a background interaction that is still running.
         running = interactions.create(
@@ -64,8 +69,8 @@ def main() -> None:
         )
         try:
             print(f"cancel: {interactions.cancel(running.id).status}")
-        except FailedPrecondition:
-            print("cancel: it had already finished")
+        except APIError as exc:  # it may have finished already
+            print(f"cancel: refused ({exc.status}: {exc.message})")
 
         for interaction in (first, started, running):
             interactions.delete(interaction.id)
