@@ -21,6 +21,7 @@ Traits come from the document alone (with our extension documents merged in, who
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import textwrap
 
@@ -45,6 +46,11 @@ _LITERAL_PATTERN = re.compile(r"^\^([A-Za-z][A-Za-z0-9_]*)\$$")
 _MIXIN = re.compile(
     r"^([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*):([A-Za-z_][A-Za-z0-9_]*)$"
 )
+
+
+def _query_value(value: object) -> str:
+    """A query parameter's text for a JSON value (``true``, not Python's ``True``)."""
+    return value if isinstance(value, str) else json.dumps(value)
 
 
 def mixin(value: object, path: str) -> ir.Mixin | None:
@@ -298,7 +304,9 @@ class _Builder:
             switch = ir.StreamSwitch(
                 twin=safe_attribute(snake_case(stream["name"])),
                 body=tuple(sorted((stream.get("body") or {}).items())),
-                query=tuple(sorted((k, str(v)) for k, v in (stream.get("query") or {}).items())),
+                query=tuple(
+                    sorted((k, _query_value(v)) for k, v in (stream.get("query") or {}).items())
+                ),
             )
         doc_raw = dataclasses.replace(raw, description=description)
         return ir.Method(

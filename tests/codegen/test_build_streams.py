@@ -281,3 +281,10 @@ def test_a_member_without_a_json_kind_is_refused() -> None:
 def test_x_union_must_be_a_list() -> None:
     with pytest.raises(DiscoveryError, match="x-union: expected a list"):
         build(document({"T": obj(v={"type": "any", "x-union": STRING})}))
+
+
+def test_a_query_switch_value_given_as_json_true_is_sent_as_true() -> None:
+    get = {
+        "x-stream": {"name": "getStream", "response": ref("JobEvent"), "query": {"stream": True}}
+    }
+    assert by_name(build(jobs(get=get)))["get_stream"].switch.query == (("stream", "true"),)
