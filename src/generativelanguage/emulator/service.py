@@ -11,6 +11,7 @@ what a matched method does is decided by the room of its family (:mod:`.rooms`):
 * long-running operations (done after a few polls, cancelled) by
   :mod:`.rooms.operations`;
 * files, media upload and download by :mod:`.rooms.files`;
+* the Interactions API by :mod:`.rooms.interactions`;
 * batch mode (``batchGenerateContent``, ``asyncBatchEmbedContent``) by
   :mod:`.rooms.batches`.
 
@@ -29,6 +30,7 @@ from .rooms import Kind, Room
 from .rooms.batches import BatchesRoom
 from .rooms.files import FilesRoom
 from .rooms.generation import GenerationRoom
+from .rooms.interactions import InteractionsRoom
 from .rooms.operations import OperationsRoom
 from .rooms.resources import ResourcesRoom
 from .routing import Route, Router
@@ -67,9 +69,12 @@ class Service:
         self.resources = ResourcesRoom(self)
         self.operations = OperationsRoom(self)
         self.files = FilesRoom(self)
+        self.interactions = InteractionsRoom(self)
         self.batches = BatchesRoom(self)
-        #: Asked in this order which serves a route; the first that does answers it.
+        #: Asked in this order which serves a route; the first that does answers it
+        #: (interactions first: its create/get/delete are not generic CRUD).
         self.rooms: tuple[Room, ...] = (
+            self.interactions,
             self.generation,
             self.resources,
             self.operations,
