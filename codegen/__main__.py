@@ -109,8 +109,9 @@ def generate_document(
     rendered = {f"{package_dir}/{name}": text for name, text in render_version(version).items()}
     if format:
         with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-            formatted = pool.map(lambda kv: (kv[0], format_python(*kv)), rendered.items())
-            rendered = dict(formatted)
+            python = {p: t for p, t in rendered.items() if p.endswith(".py")}
+            formatted = pool.map(lambda kv: (kv[0], format_python(*kv)), python.items())
+            rendered.update(formatted)
     rendered[f"{package_dir}/{MANIFEST}"] = manifest(
         version, [p.rsplit("/", 1)[1] for p in rendered]
     )

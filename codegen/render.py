@@ -26,6 +26,11 @@ OUTPUTS = {
     "client.py.j2": "client.py",
 }
 
+#: Files every version package holds verbatim. ``py.typed`` (PEP 561) tells type
+#: checkers that the package is typed; it stays empty (a checker reads "partial" in it
+#: as a stub-only package), and MANIFEST.json records it as generated.
+MARKERS = {"py.typed": ""}
+
 DOC_WIDTH = ir.DOC_WIDTH
 _QUOTE_RUN = re.compile(r'"(?="|\Z)')
 # NUL, other control characters and lone surrogates cannot stand in UTF-8 source.
@@ -104,7 +109,8 @@ def environment() -> jinja2.Environment:
 def render_version(version: ir.Version) -> dict[str, str]:
     """Every file of one version package, keyed by path relative to the package dir."""
     env = environment()
-    return {
+    files = {
         out: env.get_template(template).render(version=version)
         for template, out in sorted(OUTPUTS.items())
     }
+    return {**files, **MARKERS}

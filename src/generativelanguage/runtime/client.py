@@ -12,14 +12,24 @@ import importlib
 import os
 import sys
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from . import operations
 from .auth import TokenSource
 from .options import CallOptions, RetryPolicy
 from .transport import AsyncTransport, SyncTransport
 
+if TYPE_CHECKING:
+    if sys.version_info >= (3, 11):
+        from typing import Self
+    else:
+        from typing_extensions import Self
+
 _VERSION = "0.1.0"
+#: The API version's ``Operation`` type (generated clients name it), and the type a
+#: caller expects an operation's ``response`` to hold.
+OpT = TypeVar("OpT")
+R = TypeVar("R")
 API_KEY_ENV = ("GEMINI_API_KEY", "GOOGLE_API_KEY")
 
 
@@ -151,12 +161,32 @@ class _ClientBase:
         return types, getattr(types, self._OPERATION_TYPE, None)
 
 
-class SyncClientBase(_ClientBase):
-    """Blocking client base."""
+class SyncClientBase(_ClientBase, Generic[OpT]):
+    """Blocking client base; ``OpT`` is the API version's ``Operation`` type."""
+
+    @overload
+    def wait_operation(
+        self,
+        operation: OpT | str,
+        *,
+        timeout: float | None = ...,
+        options: CallOptions | None = ...,
+    ) -> OpT: ...
+
+    @overload
+    def wait_operation(
+        self,
+        operation: OpT | str,
+        response_type: type[R],
+        *,
+        timeout: float | None = ...,
+        options: CallOptions | None = ...,
+    ) -> R: ...
 
     def wait_operation(
         self,
         operation: Any,
+        response_type: Any = None,
         *,
         timeout: float | None = operations.DEFAULT_TIMEOUT,
         options: CallOptions | None = None,
@@ -166,19 +196,25 @@ class SyncClientBase(_ClientBase):
         Args:
             operation: An operation returned by a method, or its name
                 (``tunedModels/x/operations/y``, ``batches/z``).
+            response_type: The type the operation's ``response`` holds (e.g.
+                ``types.TunedModel``): given, the call returns that response itself,
+                typed, instead of the operation.
             timeout: Overall seconds to wait (None: no limit).
             options: Per-call options for each poll.
 
         Returns:
             The final operation, with ``response`` decoded into the Struct its ``@type``
-            names when this API version defines it.
+            names when this API version defines it; or, with ``response_type``, that
+            response.
 
         Raises:
             APIError: The subclass for the operation's ``error`` when it failed.
             APITimeoutError: Not done within ``timeout``.
+            ResponseDecodeError: ``response_type`` given, and the operation's response
+                is missing or of another type.
         """
         types, operation_type = self._operation_types()
-        return operations.wait(
+        done = operations.wait(
             self._transport,
             types,
             self.API_VERSION,
@@ -187,6 +223,7 @@ class SyncClientBase(_ClientBase):
             timeout,
             options,
         )
+        return done if response_type is None else operations.response_as(done, response_type)
 
     def download(self, file: Any, destination: Any, *, options: CallOptions | None = None) -> int:
         """Stream a file's bytes to ``destination`` (a path or a binary file object).
@@ -205,15 +242,15 @@ class SyncClientBase(_ClientBase):
         if self._owns_http:
             self._transport.close()
 
-    def __enter__(self) -> Any:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
 
 
-class AsyncClientBase(_ClientBase):
-    """Asynchronous client base."""
+class AsyncClientBase(_ClientBase, Generic[OpT]):
+    """Asynchronous client base; ``OpT`` is the API version's ``Operation`` type."""
 
     _transport_class = AsyncTransport
 
@@ -221,16 +258,36 @@ class AsyncClientBase(_ClientBase):
     def _http_factory(x: Any) -> Any:
         return x.AsyncClient
 
+    @overload
+    async def wait_operation(
+        self,
+        operation: OpT | str,
+        *,
+        timeout: float | None = ...,
+        options: CallOptions | None = ...,
+    ) -> OpT: ...
+
+    @overload
+    async def wait_operation(
+        self,
+        operation: OpT | str,
+        response_type: type[R],
+        *,
+        timeout: float | None = ...,
+        options: CallOptions | None = ...,
+    ) -> R: ...
+
     async def wait_operation(
         self,
         operation: Any,
+        response_type: Any = None,
         *,
         timeout: float | None = operations.DEFAULT_TIMEOUT,
         options: CallOptions | None = None,
     ) -> Any:
         """Poll a long-running operation until it is done (see ``Client.wait_operation``)."""
         types, operation_type = self._operation_types()
-        return await operations.async_wait(
+        done = await operations.async_wait(
             self._transport,
             types,
             self.API_VERSION,
@@ -239,6 +296,7 @@ class AsyncClientBase(_ClientBase):
             timeout,
             options,
         )
+        return done if response_type is None else operations.response_as(done, response_type)
 
     async def download(
         self, file: Any, destination: Any, *, options: CallOptions | None = None
@@ -250,7 +308,7 @@ class AsyncClientBase(_ClientBase):
         if self._owns_http:
             await self._transport.close()
 
-    async def __aenter__(self) -> Any:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *exc: object) -> None:

@@ -13,7 +13,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from . import structs, upload
@@ -60,6 +60,7 @@ class MethodSpec:
         "long_running",
         "upload",
         "upload_template",
+        "normalize",
     )
 
     def __init__(
@@ -75,6 +76,7 @@ class MethodSpec:
         items_field: str | None = None,
         long_running: bool = False,
         upload: Mapping[str, Any] | None = None,
+        normalize: Callable[[Any], Any] | None = None,
     ) -> None:
         self.id = id
         self.http_method = http_method
@@ -89,6 +91,9 @@ class MethodSpec:
         self.upload_template = (
             PathTemplate(upload["simple"], path_params) if upload and upload.get("simple") else None
         )
+        #: A body hook an extension document declares (``x-body-shorthand``): turns the
+        #: shorthand forms it accepts into the request's shape before encoding.
+        self.normalize = normalize
 
     def __repr__(self) -> str:
         return f"MethodSpec({self.id!r}, {self.http_method} {self.template.template})"
@@ -234,6 +239,8 @@ class _Base:
         headers = self.request_headers()
         content = None
         if spec.request is not None:
+            if spec.normalize is not None:
+                body = spec.normalize(body)
             if body is None:
                 raise RequestValidationError(
                     f"body: {spec.id} needs a request body ({spec.request.__name__} or a dict)",
