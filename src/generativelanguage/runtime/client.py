@@ -58,6 +58,39 @@ def resolve_api_key(api_key: str | None) -> str | None:
     return key or None
 
 
+def missing_credentials(
+    base_url: str, root_url: str, api_key: str | None, auth: Any, headers: Mapping[str, str]
+) -> str | None:
+    """Why a client cannot talk to ``base_url``, or None when it can.
+
+    The service's own origin (its root URL, or any ``*.googleapis.com`` host such as a
+    regional endpoint) refuses anonymous calls with a 403 that names neither cause nor
+    cure, so the client says it before sending anything. Any other ``base_url`` (a local
+    emulator, a proxy that adds credentials) is left to decide for itself.
+    """
+    if api_key or auth is not None:
+        return None
+    if any(k.lower() in ("x-goog-api-key", "authorization") for k in headers):
+        return None
+    host = _host(base_url)
+    if not host or (host != _host(root_url) and not host.endswith(".googleapis.com")):
+        return None
+    looked = " or ".join(f"${name}" for name in API_KEY_ENV)
+    return (
+        f"no API key for {host}: pass api_key= or set {looked} (neither is set), or pass "
+        "credentials= for OAuth; a local base_url (such as the emulator) needs no key"
+    )
+
+
+def _host(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
 def http_module(http_client: Any = None, backend: str | None = None) -> Any:
     """The httpx-compatible module to use: the one ``http_client`` belongs to, else
     ``backend`` (``"httpx"`` or ``"httpx2"``), else ``$GENERATIVELANGUAGE_HTTP_BACKEND``,
@@ -125,6 +158,9 @@ class _ClientBase:
             base_headers["x-goog-api-key"] = self._api_key
         base_headers.update(headers or {})
         self.base_url = base_url or self.ROOT_URL
+        missing = missing_credentials(
+            self.base_url, self.ROOT_URL, self._api_key, self._auth, base_headers
+        )
         self._transport = self._transport_class(
             http=http_client,
             http_factory=self._http_factory(x),
@@ -136,6 +172,7 @@ class _ClientBase:
             auth=self._auth,
             api_version=self.API_VERSION,
         )
+        self._transport.missing_credentials = missing
         self._bind(self._transport)
 
     @staticmethod

@@ -23,6 +23,7 @@ from .errors import (
     APIConnectionError,
     APIError,
     APITimeoutError,
+    MissingCredentialsError,
     RequestValidationError,
     ResponseDecodeError,
     error_from_body,
@@ -152,6 +153,10 @@ def unbind_path_fields(spec: MethodSpec, body: Any, values: Mapping[str, str]) -
 class _Base:
     """State and pure logic shared by the sync and async transports."""
 
+    #: Set by the client when no key or credentials exist for the service's own origin:
+    #: every request then raises this message before anything is sent.
+    missing_credentials: str | None = None
+
     def __init__(
         self,
         *,
@@ -279,6 +284,8 @@ class _Base:
 
     def request_headers(self) -> dict[str, str]:
         if self.auth is None:
+            if self.missing_credentials is not None:
+                raise MissingCredentialsError(self.missing_credentials)
             return self.headers
         return {**self.headers, "authorization": f"Bearer {self.auth.token()}"}
 
@@ -504,6 +511,19 @@ class _Base:
             return APITimeoutError(f"timed out: {text}")
         return APIConnectionError(f"connection failed: {text}")
 
+    @staticmethod
+    def given_up(error: Exception, request: Any, attempts: int) -> Exception:
+        """``error`` as raised after the last attempt: a connection failure names the
+        host it could not reach and how many attempts were made."""
+        if not isinstance(error, APIConnectionError):
+            return error
+        url = request.url
+        where = f"{url.host}:{url.port}" if url.port else url.host
+        tries = f"{attempts} attempt" + ("s" if attempts != 1 else "")
+        final = type(error)(f"{error} ({where}, {tries})")
+        final.__cause__, final.__suppress_context__ = error.__cause__, True
+        return final
+
     def secrets(self) -> list[str]:
         found = [self.headers.get("x-goog-api-key", "")]
         if self.auth is not None and self.auth._token:
@@ -574,7 +594,7 @@ class SyncTransport(_Base):
                 retryable = status in policy.statuses
             delay = self.decision(policy, attempt, started, error, retryable)
             if delay is None:
-                raise error
+                raise self.given_up(error, request, attempt)
             logger.debug("%s: retrying in %.2f s after %s", spec.id, delay, error)
             time.sleep(delay)
 
@@ -734,7 +754,7 @@ class AsyncTransport(_Base):
                 retryable = status in policy.statuses
             delay = self.decision(policy, attempt, started, error, retryable)
             if delay is None:
-                raise error
+                raise self.given_up(error, request, attempt)
             logger.debug("%s: retrying in %.2f s after %s", spec.id, delay, error)
             await _sleep(delay)
 
