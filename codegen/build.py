@@ -67,8 +67,7 @@ def mixin(value: object, path: str, schemas: Container[str] = ()) -> ir.Mixin | 
     unknown = [a for a in args if a not in schemas]
     if unknown:
         raise ValueError(
-            f"{path}.x-mixin: type argument(s) {', '.join(unknown)} name no schema of the "
-            "document"
+            f"{path}.x-mixin: type argument(s) {', '.join(unknown)} name no schema of the document"
         )
     return ir.Mixin(match.group(1), match.group(2), args)
 

@@ -359,8 +359,7 @@ class Version:
     def uses_any(self) -> bool:
         """Whether resources.py needs ``Any`` (dict bodies, untyped page items)."""
         return self.uses_bodies or any(
-            m.pagination is not None and m.pagination.item_annotation == "Any"
-            for m in self.methods
+            m.pagination is not None and m.pagination.item_annotation == "Any" for m in self.methods
         )
 
     @property

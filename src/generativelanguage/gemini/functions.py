@@ -51,7 +51,10 @@ class Function:
         self.fn = fn
         self.name = name
         self.is_async = inspect.iscoroutinefunction(fn)
-        signature = inspect.signature(fn)
+        try:
+            signature = inspect.signature(fn)
+        except (TypeError, ValueError) as exc:
+            raise FunctionToolError(f"{name}: its signature cannot be read: {exc}") from None
         try:
             hints = typing.get_type_hints(fn, include_extras=True)
         except Exception as exc:  # an annotation naming something undefined

@@ -59,8 +59,8 @@ _DEFS = "#/$defs/"
 def is_python_type(value: object) -> bool:
     """Whether ``value`` is a Python type to describe (a class, ``list[City]``, a union,
     ``Literal[...]``, ``Annotated[...]``) rather than a JSON Schema already (a dict)."""
-    if isinstance(value, type):
-        return not issubclass(value, (dict, list, str)) or value in (dict, list, str)
+    if isinstance(value, type):  # TypedDicts, dataclasses, Structs, Enums, int, ...
+        return True
     return typing.get_origin(value) is not None or isinstance(value, types.UnionType)
 
 

@@ -399,7 +399,11 @@ def _request(body: Any, path: str) -> Any:
         return {"contents": contents(body, path)}
     if hasattr(body, "__struct_fields__"):
         return _request_struct(body, path)
-    return body  # None, or a wrong type the runtime reports
+    raise _error(
+        f"expected the request (a Struct or a dict), or its contents: a string, a Part, a "
+        f"Content, a File or a list of them; got {type(body).__name__}",
+        path,
+    )
 
 
 def generate_content_body(body: Any) -> Any:

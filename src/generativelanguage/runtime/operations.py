@@ -116,9 +116,12 @@ def response_as(operation: Any, cls: type[T]) -> T:
         return payload
     if payload is None:
         raise ResponseDecodeError(f"operation {name} is done but holds no response")
-    if isinstance(payload, msgspec.Struct):
-        payload = msgspec.to_builtins(payload)
     wanted = getattr(cls, "__name__", str(cls))
+    if isinstance(payload, msgspec.Struct):
+        held = type(payload).__name__  # typed from its @type by finish()
+        if held != wanted:
+            raise ResponseDecodeError(f"operation {name} holds a {held}, not a {wanted}")
+        payload = msgspec.to_builtins(payload)
     if isinstance(payload, dict) and "@type" in payload:
         held = type_name(str(payload["@type"]))
         if held != wanted:
