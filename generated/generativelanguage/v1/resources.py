@@ -43,6 +43,7 @@ _MODELS_EMBED_CONTENT = MethodSpec(
     (PathParam("model", "^models/[^/]+$", py_name="model", reserved=True, prefix="models/"),),
     request=types.EmbedContentRequest,
     response=types.EmbedContentResponse,
+    normalize=_ext_generativelanguage_gemini_shorthands.embed_content_body,
 )
 _MODELS_GENERATE_CONTENT = MethodSpec(
     "generativelanguage.models.generateContent",
@@ -214,7 +215,9 @@ class ModelsResource:
         self,
         model: str,
         *,
-        body: types.EmbedContentRequest | Mapping[str, Any],
+        body: types.EmbedContentRequest
+        | Mapping[str, Any]
+        | _ext_generativelanguage_gemini_shorthands.Contents,
         options: CallOptions | None = None,
     ) -> types.EmbedContentResponse:
         """Generates an embedding from the model given an input `Content`.
@@ -223,7 +226,9 @@ class ModelsResource:
             model: Required. The model's resource name. This serves as an ID for the Model to
                 use. This name should match a model name returned by the `ListModels` method.
                 Format: `models/{model}`
-            body: The request: a `types.EmbedContentRequest` or a dict of the same shape.
+            body: The request: a `types.EmbedContentRequest` or a dict of the same shape; or the
+                content to embed alone: a string, a `Part`, a `Content`, an uploaded `File` or a
+                list of parts (generativelanguage.gemini.shorthands).
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
@@ -399,7 +404,9 @@ class AsyncModelsResource:
         self,
         model: str,
         *,
-        body: types.EmbedContentRequest | Mapping[str, Any],
+        body: types.EmbedContentRequest
+        | Mapping[str, Any]
+        | _ext_generativelanguage_gemini_shorthands.Contents,
         options: CallOptions | None = None,
     ) -> types.EmbedContentResponse:
         """Generates an embedding from the model given an input `Content`.
@@ -408,7 +415,9 @@ class AsyncModelsResource:
             model: Required. The model's resource name. This serves as an ID for the Model to
                 use. This name should match a model name returned by the `ListModels` method.
                 Format: `models/{model}`
-            body: The request: a `types.EmbedContentRequest` or a dict of the same shape.
+            body: The request: a `types.EmbedContentRequest` or a dict of the same shape; or the
+                content to embed alone: a string, a `Part`, a `Content`, an uploaded `File` or a
+                list of parts (generativelanguage.gemini.shorthands).
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:

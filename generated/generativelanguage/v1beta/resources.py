@@ -236,6 +236,7 @@ _DYNAMIC_GENERATE_CONTENT = MethodSpec(
     (PathParam("model", "^dynamic/[^/]+$", py_name="model", reserved=True, prefix="dynamic/"),),
     request=types.GenerateContentRequest,
     response=types.GenerateContentResponse,
+    normalize=_ext_generativelanguage_gemini_shorthands.generate_content_body,
 )
 _DYNAMIC_STREAM_GENERATE_CONTENT = MethodSpec(
     "generativelanguage.dynamic.streamGenerateContent",
@@ -245,6 +246,7 @@ _DYNAMIC_STREAM_GENERATE_CONTENT = MethodSpec(
     request=types.GenerateContentRequest,
     response=types.GenerateContentResponse,
     streaming=True,
+    normalize=_ext_generativelanguage_gemini_shorthands.generate_content_body,
 )
 _ENVIRONMENTS_CREATE = MethodSpec(
     "generativelanguage.environments.create",
@@ -594,6 +596,7 @@ _MODELS_EMBED_CONTENT = MethodSpec(
     (PathParam("model", "^models/[^/]+$", py_name="model", reserved=True, prefix="models/"),),
     request=types.EmbedContentRequest,
     response=types.EmbedContentResponse,
+    normalize=_ext_generativelanguage_gemini_shorthands.embed_content_body,
 )
 _MODELS_EMBED_TEXT = MethodSpec(
     "generativelanguage.models.embedText",
@@ -2104,7 +2107,9 @@ class DynamicResource:
         self,
         model: str,
         *,
-        body: types.GenerateContentRequest | Mapping[str, Any],
+        body: types.GenerateContentRequest
+        | Mapping[str, Any]
+        | _ext_generativelanguage_gemini_shorthands.Contents,
         options: CallOptions | None = None,
     ) -> types.GenerateContentResponse:
         """Generates a model response given an input `GenerateContentRequest`. Refer to the [text
@@ -2116,7 +2121,9 @@ class DynamicResource:
         Args:
             model: Required. The name of the `Model` to use for generating the completion.
                 Format: `models/{model}`.
-            body: The request: a `types.GenerateContentRequest` or a dict of the same shape.
+            body: The request: a `types.GenerateContentRequest` or a dict of the same shape; or
+                the contents alone: a string, a `Part`, a `Content`, an uploaded `File` or a
+                list of them (generativelanguage.gemini.shorthands).
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
@@ -2130,7 +2137,9 @@ class DynamicResource:
         self,
         model: str,
         *,
-        body: types.GenerateContentRequest | Mapping[str, Any],
+        body: types.GenerateContentRequest
+        | Mapping[str, Any]
+        | _ext_generativelanguage_gemini_shorthands.Contents,
         options: CallOptions | None = None,
     ) -> Stream[types.GenerateContentResponse]:
         """Generates a [streamed
@@ -2140,7 +2149,9 @@ class DynamicResource:
         Args:
             model: Required. The name of the `Model` to use for generating the completion.
                 Format: `models/{model}`.
-            body: The request: a `types.GenerateContentRequest` or a dict of the same shape.
+            body: The request: a `types.GenerateContentRequest` or a dict of the same shape; or
+                the contents alone: a string, a `Part`, a `Content`, an uploaded `File` or a
+                list of them (generativelanguage.gemini.shorthands).
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
@@ -2163,7 +2174,9 @@ class AsyncDynamicResource:
         self,
         model: str,
         *,
-        body: types.GenerateContentRequest | Mapping[str, Any],
+        body: types.GenerateContentRequest
+        | Mapping[str, Any]
+        | _ext_generativelanguage_gemini_shorthands.Contents,
         options: CallOptions | None = None,
     ) -> types.GenerateContentResponse:
         """Generates a model response given an input `GenerateContentRequest`. Refer to the [text
@@ -2175,7 +2188,9 @@ class AsyncDynamicResource:
         Args:
             model: Required. The name of the `Model` to use for generating the completion.
                 Format: `models/{model}`.
-            body: The request: a `types.GenerateContentRequest` or a dict of the same shape.
+            body: The request: a `types.GenerateContentRequest` or a dict of the same shape; or
+                the contents alone: a string, a `Part`, a `Content`, an uploaded `File` or a
+                list of them (generativelanguage.gemini.shorthands).
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
@@ -2189,7 +2204,9 @@ class AsyncDynamicResource:
         self,
         model: str,
         *,
-        body: types.GenerateContentRequest | Mapping[str, Any],
+        body: types.GenerateContentRequest
+        | Mapping[str, Any]
+        | _ext_generativelanguage_gemini_shorthands.Contents,
         options: CallOptions | None = None,
     ) -> AsyncStream[types.GenerateContentResponse]:
         """Generates a [streamed
@@ -2199,7 +2216,9 @@ class AsyncDynamicResource:
         Args:
             model: Required. The name of the `Model` to use for generating the completion.
                 Format: `models/{model}`.
-            body: The request: a `types.GenerateContentRequest` or a dict of the same shape.
+            body: The request: a `types.GenerateContentRequest` or a dict of the same shape; or
+                the contents alone: a string, a `Part`, a `Content`, an uploaded `File` or a
+                list of them (generativelanguage.gemini.shorthands).
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
@@ -3790,7 +3809,9 @@ class ModelsResource:
         self,
         model: str,
         *,
-        body: types.EmbedContentRequest | Mapping[str, Any],
+        body: types.EmbedContentRequest
+        | Mapping[str, Any]
+        | _ext_generativelanguage_gemini_shorthands.Contents,
         options: CallOptions | None = None,
     ) -> types.EmbedContentResponse:
         """Generates a text embedding vector from the input `Content` using the specified [Gemini
@@ -3800,7 +3821,9 @@ class ModelsResource:
             model: Required. The model's resource name. This serves as an ID for the Model to
                 use. This name should match a model name returned by the `ListModels` method.
                 Format: `models/{model}`
-            body: The request: a `types.EmbedContentRequest` or a dict of the same shape.
+            body: The request: a `types.EmbedContentRequest` or a dict of the same shape; or the
+                content to embed alone: a string, a `Part`, a `Content`, an uploaded `File` or a
+                list of parts (generativelanguage.gemini.shorthands).
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:
@@ -4253,7 +4276,9 @@ class AsyncModelsResource:
         self,
         model: str,
         *,
-        body: types.EmbedContentRequest | Mapping[str, Any],
+        body: types.EmbedContentRequest
+        | Mapping[str, Any]
+        | _ext_generativelanguage_gemini_shorthands.Contents,
         options: CallOptions | None = None,
     ) -> types.EmbedContentResponse:
         """Generates a text embedding vector from the input `Content` using the specified [Gemini
@@ -4263,7 +4288,9 @@ class AsyncModelsResource:
             model: Required. The model's resource name. This serves as an ID for the Model to
                 use. This name should match a model name returned by the `ListModels` method.
                 Format: `models/{model}`
-            body: The request: a `types.EmbedContentRequest` or a dict of the same shape.
+            body: The request: a `types.EmbedContentRequest` or a dict of the same shape; or the
+                content to embed alone: a string, a `Part`, a `Content`, an uploaded `File` or a
+                list of parts (generativelanguage.gemini.shorthands).
             options: Per-call options (timeout, retries, extra headers and query).
 
         Returns:

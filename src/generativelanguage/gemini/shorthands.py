@@ -406,6 +406,35 @@ def _request(body: Any, path: str) -> Any:
     )
 
 
+def embed_content_body(body: Any) -> Any:
+    """The ``x-body-shorthand`` hook of ``embedContent``: ``body`` may be the one turn to
+    embed (a string, a Part, a Content, a File or a list of parts), alone or as the
+    request's ``content``."""
+    if body is None:
+        return None
+    if isinstance(body, Mapping):
+        content = body.get("content")
+        if content is None or _is_content(content):
+            return body
+        return {**body, "content": _one_turn(content, "body.content")}
+    if isinstance(body, (str, PartMixin, ContentMixin, FileMixin, list, tuple)):
+        return {"content": _one_turn(body, "body")}
+    if hasattr(body, "__struct_fields__"):
+        return body
+    raise _error(
+        f"expected the request (a Struct or a dict), or the content to embed: a string, a "
+        f"Part, a Content, a File or a list of parts; got {type(body).__name__}",
+        "body",
+    )
+
+
+def _one_turn(value: Any, path: str) -> Any:
+    turns = contents(value, path)
+    if len(turns) != 1:
+        raise _error(f"expected one turn to embed, got {len(turns)}", path)
+    return turns[0]
+
+
 def generate_content_body(body: Any) -> Any:
     """The ``x-body-shorthand`` hook of generate, stream and count tokens: ``body`` in
     the request's own shape (a dict or the request Struct)."""
