@@ -26,10 +26,12 @@ from . import fetch as fetching
 from .build import build_version
 from .ir import Version
 from .load import parse_document
-from .render import render_version
+from .render import render_reference, render_version
 
 ROOT = Path(__file__).resolve().parent.parent
 GENERATED = ROOT / "generated"
+#: docs/reference/<version>.md, rendered from the IR beside the code (`--check` too).
+REFERENCE = ROOT / "docs" / "reference"
 RUFF_VERSION = "0.17.6"  # part of the generator: a different ruff formats differently
 PACKAGE = "generativelanguage"
 MANIFEST = "MANIFEST.json"
@@ -159,6 +161,35 @@ def compare_version(files: dict[str, str], out: Path) -> list[str]:
     return problems
 
 
+def compare_files(files: dict[str, str], out: Path) -> list[str]:
+    """Differences between ``files`` and what ``out`` holds (other files are ignored)."""
+    problems = []
+    for rel, text in sorted(files.items()):
+        path = out / rel
+        if not path.is_file():
+            problems.append(
+                f"missing file: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}"
+            )
+        elif path.read_text() != text:
+            problems.append(
+                f"differs from generator output: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}"
+            )
+    return problems
+
+
+def write_files(files: dict[str, str], out: Path) -> list[str]:
+    """Write ``files`` under ``out`` where they changed."""
+    changed = []
+    for rel, text in sorted(files.items()):
+        path = out / rel
+        if path.is_file() and path.read_text() == text:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        changed.append(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    return changed
+
+
 def _cmd_generate(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if args.format:
@@ -182,13 +213,15 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         files, version = generate_document(data, lock.file_name, format=args.format)
         for w in version.warnings:
             print(f"warning: {v}: {w}", file=sys.stderr)
+        docs = Path(args.docs)
+        reference = {f"{version.version}.md": render_reference(version)}
         if args.check:
-            problems = compare_version(files, out)
+            problems = compare_version(files, out) + compare_files(reference, docs)
             failures += problems
             for p in problems:
                 print(p, file=sys.stderr)
         else:
-            for line in write_version(files, out):
+            for line in write_version(files, out) + write_files(reference, docs):
                 print(line)
     if failures:
         print(
@@ -230,6 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     gen.add_argument("--version", action="append", help="only this API version (repeatable)")
     gen.add_argument("--check", action="store_true", help="fail if generated/ differs")
     gen.add_argument("--out", default=str(GENERATED))
+    gen.add_argument("--docs", default=str(REFERENCE), help="where docs/reference/ goes")
     gen.add_argument("--document", help="generate this Discovery file instead of the locks")
     gen.add_argument("--no-format", dest="format", action="store_false")
     fet = sub.add_parser("fetch", help="fill the Discovery cache and verify it against the locks")

@@ -300,6 +300,7 @@ class _Builder:
             body_shorthand=body_shorthand(
                 raw.x.get("x-body-shorthand"), raw.path, request is not None
             ),
+            description=("Deprecated. " if raw.deprecated else "") + (raw.description or ""),
         )
 
     @staticmethod

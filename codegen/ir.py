@@ -192,6 +192,8 @@ class Method:
     long_running: bool
     media_upload: MediaUpload | None
     body_shorthand: BodyShorthand | None = None
+    #: The document's description of the method (docs/reference/), "Deprecated." first.
+    description: str = ""
 
     @property
     def body_annotation(self) -> str:
@@ -206,6 +208,38 @@ class Method:
     def normalize_expr(self) -> str | None:
         """The body hook the MethodSpec carries, if any."""
         return self.body_shorthand.normalize.expr if self.body_shorthand else None
+
+    @property
+    def reference_params(self) -> tuple[str, ...]:
+        """The parameters of the generated method as docs/reference/ shows them."""
+        out = [
+            f"{p.py_name}: str" + (f" = {p.default!r}" if p.default else "")
+            for p in self.path_params
+        ]
+        out.append("*")
+        if self.request_type:
+            body = f"types.{self.request_type} | Mapping[str, Any]"
+            if self.body_shorthand is not None and self.body_shorthand.accepts is not None:
+                accepts = self.body_shorthand.accepts
+                body += f" | {accepts.module}.{accepts.name}"
+            out.append(f"body: {body}" + (" | None = None" if self.body_optional else ""))
+        out += [
+            f"{q.py_name}: {q.annotation}" + ("" if q.required else " | None = None")
+            for q in self.query_params
+        ]
+        if self.media_upload is not None:
+            out += [
+                "file: UploadFile | None = None",
+                "mime_type: str | None = None",
+                "progress: Progress | None = None",
+                "chunk_size: int | None = None",
+            ]
+        out.append("options: CallOptions | None = None")
+        return tuple(out)
+
+    @property
+    def reference_http(self) -> str:
+        return f"{self.http_method} {self.path}"
 
     @property
     def body_optional(self) -> bool:
@@ -411,6 +445,26 @@ class Version:
     @property
     def root_url_with_service_path(self) -> str:
         return self.root_url + self.service_path
+
+    @property
+    def resource_paths(self) -> tuple[tuple[str, Resource], ...]:
+        """Every resource with the attribute chain that reaches it from a client
+        (``client.tuned_models.permissions``), parents before children, in document
+        order."""
+        out: list[tuple[str, Resource]] = []
+
+        def walk(prefix: str, resources: tuple[Resource, ...]) -> None:
+            for r in resources:
+                out.append((f"{prefix}.{r.attr_name}", r))
+                walk(f"{prefix}.{r.attr_name}", r.children)
+
+        walk("client", self.resources)
+        return tuple(out)
+
+    @property
+    def reference_header(self) -> str:
+        """First line of docs/reference/<version>.md: generated, and how to regenerate."""
+        return f"<!-- {self.header} Regenerate with `make generate`. -->"
 
     @property
     def header(self) -> str:

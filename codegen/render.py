@@ -106,6 +106,12 @@ def environment() -> jinja2.Environment:
     return env
 
 
+def render_reference(version: ir.Version) -> str:
+    """``docs/reference/<version>.md``: the version's API reference, from the same IR."""
+    text = environment().get_template("reference.md.j2").render(version=version)
+    return re.sub(r"\n{3,}", "\n\n", text).rstrip("\n") + "\n"
+
+
 def render_version(version: ir.Version) -> dict[str, str]:
     """Every file of one version package, keyed by path relative to the package dir."""
     env = environment()
