@@ -67,9 +67,10 @@ PYRIGHT_VERSION ?= 1.1.414
 
 typecheck: venv
 	$(PY) -m tests.typing.readme_blocks .tmp/readme_blocks >/dev/null
+	$(PY) -m mypy -p generativelanguage.gemini
 	$(PY) -m mypy $(TYPECHECKED)
 	test -x $(BIN)/pyright || $(BIN)/pip install -q --disable-pip-version-check 'pyright[nodejs]==$(PYRIGHT_VERSION)'
-	$(BIN)/pyright $(TYPECHECKED)
+	$(BIN)/pyright src/generativelanguage/gemini $(TYPECHECKED)
 
 # Every Discovery revision in the mirror: generate, import, decode a sample.
 test-revisions: venv

@@ -1,5 +1,6 @@
 """mypy (strict, as configured in pyproject.toml) reports 0 errors on examples/, on the
-README's code blocks and on the assert_type checks in this folder.
+README's code blocks, on the assert_type checks in this folder and on the conveniences
+(generativelanguage.gemini).
 
 The client is checked the way users get it: installed, found through its py.typed
 markers (mypy skips a package without one and treats it as Any).
@@ -29,11 +30,9 @@ def test_the_readme_has_code_blocks_formatted_and_linted_like_the_code():
         assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_mypy_reports_no_error():
-    paths = readme_blocks.write(BLOCKS)
-    targets = ["examples", "tests/typing/check_client.py", "tests/typing/check_errors.py"]
+def _mypy(*args: str) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "mypy", *targets, *(str(p) for p in paths)],
+        [sys.executable, "-m", "mypy", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -41,3 +40,13 @@ def test_mypy_reports_no_error():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Success: no issues found" in result.stdout
+
+
+def test_mypy_reports_no_error():
+    paths = readme_blocks.write(BLOCKS)
+    targets = ["examples", "tests/typing/check_client.py", "tests/typing/check_errors.py"]
+    _mypy(*targets, *(str(p) for p in paths))
+
+
+def test_the_conveniences_pass_mypy_strict_as_installed():
+    _mypy("-p", "generativelanguage.gemini")

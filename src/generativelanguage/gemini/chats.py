@@ -93,7 +93,7 @@ class _Conversation(Generic[R, C]):
     def _content(self, turn: Any, path: str) -> C:
         from generativelanguage.runtime import structs
 
-        return structs.to_struct(self._content_type, turn, path)  # type: ignore[no-any-return]
+        return structs.to_struct(self._content_type, turn, path)
 
     def _user_turns(self, message: Any) -> list[C]:
         return [

@@ -108,7 +108,7 @@ class Function:
         """
         import msgspec
 
-        values = msgspec.convert(dict(args or {}), self.arguments, strict=False)
+        values: Any = msgspec.convert(dict(args or {}), self.arguments, strict=False)
         given = {f: getattr(values, f) for f in values.__struct_fields__}
         positional = [given.pop(n) for n in self.positional]
         return positional, given
@@ -136,8 +136,9 @@ def parse_docstring(doc: str) -> tuple[str, dict[str, str]]:
             match = _ARG_LINE.match(line)
             indent = len(line) - len(line.lstrip())
             if match and (current is None or indent <= args_indent):
-                current, args_indent = match.group(1), indent
-                args[current] = match.group(2).strip()
+                name, args_indent = match.group(1), indent
+                args[name] = match.group(2).strip()
+                current = name
             elif current is not None and stripped:
                 args[current] = f"{args[current]} {stripped}".strip()
     return "\n".join(description).strip(), args

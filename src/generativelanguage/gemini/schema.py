@@ -90,7 +90,7 @@ def reduce(schema: dict[str, Any]) -> dict[str, Any]:
     root = schema.get("$ref")
     if isinstance(root, str) and root.startswith(_DEFS) and root[len(_DEFS) :] in defs:
         schema = defs[root[len(_DEFS) :]]  # the root itself, not a reference to it
-    out = _node(schema, defs, recursive, ())
+    out: dict[str, Any] = _node(schema, defs, recursive, ())
     kept = {name: _node(defs[name], defs, recursive, (name,)) for name in sorted(recursive)}
     if kept:
         out["$defs"] = kept
@@ -124,7 +124,7 @@ def _reaches(defs: dict[str, Any], start: str, target: str, seen: set[str]) -> b
     return False
 
 
-def _node(node: Any, defs: dict[str, Any], recursive: set[str], inlining: tuple) -> Any:
+def _node(node: Any, defs: dict[str, Any], recursive: set[str], inlining: tuple[str, ...]) -> Any:
     if not isinstance(node, dict):
         return node
     ref = node.get("$ref")
