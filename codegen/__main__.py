@@ -132,14 +132,7 @@ def write_version(files: dict[str, str], out: Path) -> list[str]:
                 if existing.is_file() and "__pycache__" not in rel and rel not in files:
                     existing.unlink()
                     changed.append(f"removed {rel}")
-    for rel, text in sorted(files.items()):
-        path = out / rel
-        if path.is_file() and path.read_text() == text:
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-        changed.append(f"wrote {rel}")
-    return changed
+    return changed + write_files(files, out)
 
 
 def compare_version(files: dict[str, str], out: Path) -> list[str]:
@@ -152,32 +145,23 @@ def compare_version(files: dict[str, str], out: Path) -> list[str]:
                 rel = existing.relative_to(out).as_posix()
                 if existing.is_file() and "__pycache__" not in rel and rel not in files:
                     problems.append(f"extra file: {rel}")
-    for rel, text in sorted(files.items()):
-        path = out / rel
-        if not path.is_file():
-            problems.append(f"missing file: {rel}")
-        elif path.read_text() != text:
-            problems.append(f"differs from generator output: {rel}")
-    return problems
+    return problems + compare_files(files, out)
 
 
-def compare_files(files: dict[str, str], out: Path) -> list[str]:
-    """Differences between ``files`` and what ``out`` holds (other files are ignored)."""
+def compare_files(files: dict[str, str], out: Path, shown: str = "") -> list[str]:
+    """Differences between ``files`` and what ``out`` holds (other files are ignored);
+    messages name each file as ``shown + relative path``."""
     problems = []
     for rel, text in sorted(files.items()):
         path = out / rel
         if not path.is_file():
-            problems.append(
-                f"missing file: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}"
-            )
+            problems.append(f"missing file: {shown}{rel}")
         elif path.read_text() != text:
-            problems.append(
-                f"differs from generator output: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}"
-            )
+            problems.append(f"differs from generator output: {shown}{rel}")
     return problems
 
 
-def write_files(files: dict[str, str], out: Path) -> list[str]:
+def write_files(files: dict[str, str], out: Path, shown: str = "") -> list[str]:
     """Write ``files`` under ``out`` where they changed."""
     changed = []
     for rel, text in sorted(files.items()):
@@ -186,8 +170,12 @@ def write_files(files: dict[str, str], out: Path) -> list[str]:
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
-        changed.append(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+        changed.append(f"wrote {shown}{rel}")
     return changed
+
+
+def _docs_label(docs: Path) -> str:
+    return f"{docs.relative_to(ROOT).as_posix()}/" if docs.is_relative_to(ROOT) else f"{docs}/"
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
@@ -216,12 +204,14 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         docs = Path(args.docs)
         reference = {f"{version.version}.md": render_reference(version)}
         if args.check:
-            problems = compare_version(files, out) + compare_files(reference, docs)
+            problems = compare_version(files, out) + compare_files(
+                reference, docs, _docs_label(docs)
+            )
             failures += problems
             for p in problems:
                 print(p, file=sys.stderr)
         else:
-            for line in write_version(files, out) + write_files(reference, docs):
+            for line in write_version(files, out) + write_files(reference, docs, _docs_label(docs)):
                 print(line)
     if failures:
         print(

@@ -50,12 +50,13 @@ def test_every_resource_method_signature_description_and_id():
 
 def test_check_reports_a_missing_or_stale_reference(tmp_path: Path):
     files = {"v1test.md": "text\n"}
-    assert cli.compare_files(files, tmp_path) == [f"missing file: {tmp_path / 'v1test.md'}"]
-    assert cli.write_files(files, tmp_path) == [f"wrote {tmp_path / 'v1test.md'}"]
-    assert cli.compare_files(files, tmp_path) == []
+    shown = "docs/reference/"
+    assert cli.compare_files(files, tmp_path, shown) == ["missing file: docs/reference/v1test.md"]
+    assert cli.write_files(files, tmp_path, shown) == ["wrote docs/reference/v1test.md"]
+    assert cli.compare_files(files, tmp_path, shown) == []
     (tmp_path / "v1test.md").write_text("edited by hand\n")
-    assert cli.compare_files(files, tmp_path) == [
-        f"differs from generator output: {tmp_path / 'v1test.md'}"
+    assert cli.compare_files(files, tmp_path, shown) == [
+        "differs from generator output: docs/reference/v1test.md"
     ]
 
 
