@@ -435,9 +435,111 @@ def _one_turn(value: Any, path: str) -> Any:
     return turns[0]
 
 
+# -- the common case, fast: a body that needs nothing ---------------------------------
+#
+# Most requests are already in the request's shape. These predicates say so with type
+# checks and dict lookups only (no isinstance against ABCs, no paths built), so the hook
+# costs well under a microsecond on the hot path; anything they are unsure of goes to
+# the full normalisation above, which leaves a body it need not change as it is.
+
+
+def _plain(value: Any) -> bool:
+    """None, or a JSON schema given as data rather than as a Python type."""
+    kind = type(value)
+    return value is None or kind is dict or kind is bool
+
+
+def _is_turn(item: Any) -> bool:
+    if type(item) is dict:
+        return not item or "parts" in item or "role" in item
+    return isinstance(item, ContentMixin)
+
+
+_CONFIG_SCHEMA_KEYS = frozenset((*_JSON_SCHEMA_KEYS, "responseSchema", "response_schema"))
+
+
+def _plain_config(config: Any) -> bool:
+    if type(config) is dict:
+        for key, value in config.items():
+            if key in _CONFIG_SCHEMA_KEYS and not _plain(value):
+                return False
+        return True
+    schema = getattr(config, "response_schema", None)
+    return (
+        _plain(getattr(config, "response_json_schema", None))
+        and _plain(getattr(config, "response_json_schema_2", None))
+        and (schema is None or hasattr(schema, "__struct_fields__") or type(schema) is dict)
+    )
+
+
+def _plain_tools(value: Any) -> bool:
+    if type(value) is not list:
+        return False
+    for tool in value:
+        if type(tool) is dict:
+            declarations = tool.get("functionDeclarations") or tool.get("function_declarations")
+        elif hasattr(tool, "__struct_fields__"):
+            declarations = getattr(tool, "function_declarations", None)
+        else:
+            return False  # a Python function, or something to report
+        for declaration in declarations or ():
+            if type(declaration) is dict:
+                if not all(_plain(declaration.get(k)) for k in _DECLARATION_SCHEMA_KEYS):
+                    return False
+            elif hasattr(declaration, "__struct_fields__"):
+                if not (
+                    _plain(getattr(declaration, "parameters_json_schema", None))
+                    and _plain(getattr(declaration, "response_json_schema", None))
+                ):
+                    return False
+            else:
+                return False
+    return True
+
+
+def _plain_contents(value: Any) -> bool:
+    return type(value) is list and all(map(_is_turn, value))
+
+
+def _never(value: Any) -> bool:
+    return False
+
+
+#: Per top-level key of a dict body: whether its value needs nothing.
+_DICT_CHECKS: dict[str, Any] = {
+    "contents": _plain_contents,
+    "systemInstruction": _is_turn,
+    "system_instruction": _is_turn,
+    "generationConfig": _plain_config,
+    "generation_config": _plain_config,
+    "tools": _plain_tools,
+    "generateContentRequest": _never,  # countTokens: normalised like a request of its own
+    "generate_content_request": _never,
+}
+
+
+def _settled(body: Any) -> bool:
+    """Whether ``body`` (a dict or a Struct) is in the request's shape already."""
+    if type(body) is dict:
+        for key, value in body.items():
+            check = _DICT_CHECKS.get(key)
+            if check is not None and value is not None and not check(value):
+                return False
+        return True
+    if not hasattr(body, "__struct_fields__") or isinstance(body, (PartMixin, ContentMixin)):
+        return False
+    config = getattr(body, "generation_config", None)
+    tools = getattr(body, "tools", None)
+    return (
+        (config is None or _plain_config(config))
+        and (not tools or _plain_tools(tools))
+        and getattr(body, "generate_content_request", None) is None
+    )
+
+
 def generate_content_body(body: Any) -> Any:
     """The ``x-body-shorthand`` hook of generate, stream and count tokens: ``body`` in
     the request's own shape (a dict or the request Struct)."""
-    if body is None:
-        return None
+    if body is None or _settled(body):
+        return body
     return _request(body, "body")
