@@ -1,6 +1,6 @@
 """What the Gemini API's ``Client`` and ``AsyncClient`` add to the generated clients.
 
-``discovery/extensions/generativelanguage.all.conveniences.json`` names these classes as
+``discovery/extensions/generativelanguage.<version>.conveniences.json`` names these classes as
 the clients' ``x-mixin``, parameterised with each version's ``GenerateContentResponse``,
 ``Content`` and ``GenerationConfig`` so that type checkers see that version's types.
 Each convenience is one attribute here, importing its module on first use.

@@ -28,6 +28,7 @@ from .errors import (
     ResponseDecodeError,
     error_from_body,
 )
+from .events import AsyncEventStream, EventSpec, EventStream, StreamSwitch
 from .options import (
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_READ_TIMEOUT,
@@ -61,6 +62,8 @@ class MethodSpec:
         "long_running",
         "upload",
         "upload_template",
+        "switch",
+        "events",
         "normalize",
     )
 
@@ -77,6 +80,8 @@ class MethodSpec:
         items_field: str | None = None,
         long_running: bool = False,
         upload: Mapping[str, Any] | None = None,
+        switch: StreamSwitch | None = None,
+        events: EventSpec | None = None,
         normalize: Callable[[Any], Any] | None = None,
     ) -> None:
         self.id = id
@@ -92,6 +97,11 @@ class MethodSpec:
         self.upload_template = (
             PathTemplate(upload["simple"], path_params) if upload and upload.get("simple") else None
         )
+        #: The request fields that switch this REST method to its streaming form.
+        self.switch = switch
+        #: The event vocabulary of a stream of named events (then ``stream`` returns an
+        #: ``EventStream``).
+        self.events = events
         #: A body hook an extension document declares (``x-body-shorthand``): turns the
         #: shorthand forms it accepts into the request's shape before encoding.
         self.normalize = normalize
@@ -239,13 +249,17 @@ class _Base:
         values = {p.name: v for p, v in zip(spec.path_params, path_values, strict=True)}
         path = spec.template.expand(values)
         params = self.query_params(query, opts)
-        if spec.streaming:
+        if spec.normalize is not None:
+            body = spec.normalize(body)
+        if spec.switch is not None:
+            body = spec.switch.apply(spec.request, body, spec.streaming)
+            if spec.streaming:
+                params.update(spec.switch.query)
+        elif spec.streaming:
             params["alt"] = "sse"
         headers = self.request_headers()
         content = None
         if spec.request is not None:
-            if spec.normalize is not None:
-                body = spec.normalize(body)
             if body is None:
                 raise RequestValidationError(
                     f"body: {spec.id} needs a request body ({spec.request.__name__} or a dict)",
@@ -609,11 +623,14 @@ class SyncTransport(_Base):
             response.close()
         return self.decode(spec, content)
 
-    def stream(self, spec, path_values, body=None, query=None, options=None) -> Stream:
+    def stream(self, spec, path_values, body=None, query=None, options=None) -> Any:
         opts = self.options.merged(options)
+        started = time.monotonic()
         request = self.build(spec, path_values, body, query, opts)
         response = self.send(spec, request, opts)
         idle = opts.stream_idle_timeout or DEFAULT_STREAM_IDLE_TIMEOUT
+        if spec.events is not None:
+            return EventStream(self, spec, path_values, query, opts, response, idle, started)
         return Stream(response, spec.response, self.x, idle)
 
     def paginate(self, spec, path_values, body=None, query=None, options=None) -> Pager:
@@ -771,13 +788,16 @@ class AsyncTransport(_Base):
             await response.aclose()
         return self.decode(spec, content)
 
-    async def stream(self, spec, path_values, body=None, query=None, options=None) -> AsyncStream:
+    async def stream(self, spec, path_values, body=None, query=None, options=None) -> Any:
         opts = self.options.merged(options)
         if self.auth is not None:
             await self.auth.atoken()
+        started = time.monotonic()
         request = self.build(spec, path_values, body, query, opts)
         response = await self.send(spec, request, opts)
         idle = opts.stream_idle_timeout or DEFAULT_STREAM_IDLE_TIMEOUT
+        if spec.events is not None:
+            return AsyncEventStream(self, spec, path_values, query, opts, response, idle, started)
         return AsyncStream(response, spec.response, self.x, idle)
 
     async def paginate(self, spec, path_values, body=None, query=None, options=None) -> AsyncPager:
