@@ -9,14 +9,22 @@ Traits come from the document alone (with our extension documents merged in, who
   exactly one repeated field in the response;
 * long-running: the response schema has the shape of ``google.longrunning.Operation``
   (``name`` and ``done`` plus ``response`` or ``error``);
-* media upload: ``supportsMediaUpload`` with a ``mediaUpload`` block.
+* media upload: ``supportsMediaUpload`` with a ``mediaUpload`` block;
+* a streaming twin: ``x-stream`` names the request fields that switch a method to an SSE
+  stream of events (a body field, or a query parameter instead of ``alt=sse``); the
+  method then yields two Python methods, the plain one (which refuses those fields)
+  and the twin, whose events follow ``x-stream-events``, ``x-stream-done`` and
+  ``x-stream-resume``;
+* unions: ``x-union`` lists the schemas a value may take, one per JSON kind.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import textwrap
+from collections.abc import Container
 
 from . import ir
 from . import types as type_table
@@ -37,28 +45,80 @@ UPLOAD_KEYWORDS = frozenset({"file", "mime_type", "progress", "chunk_size"})
 _PLACEHOLDER = re.compile(r"\{(\+?)([^}]+)\}")
 _COLLECTION_PATTERN = re.compile(r"^\^([A-Za-z][A-Za-z0-9]*)/\[\^/\]\+\$$")
 _LITERAL_PATTERN = re.compile(r"^\^([A-Za-z][A-Za-z0-9_]*)\$$")
-_MIXIN = re.compile(
-    r"^([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*):([A-Za-z_][A-Za-z0-9_]*)$"
+_REF = re.compile(
+    r"^([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*):([A-Za-z_][A-Za-z0-9_]*)"
+    r"(?:\[([A-Za-z_][A-Za-z0-9_]*(?:, *[A-Za-z_][A-Za-z0-9_]*)*)\])?$"
 )
 
 
-def mixin(value: object, path: str) -> ir.Mixin | None:
-    """The ``x-mixin`` reference ``package.module:Class`` at ``path``, checked."""
+def _query_value(value: object) -> str:
+    """A query parameter's text for a JSON value (``true``, not Python's ``True``)."""
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def pyref(value: object, path: str, key: str) -> ir.PyRef:
+    """The reference ``package.module:Name`` at ``path``.``key``, checked."""
+    match = _REF.match(value) if isinstance(value, str) else None
+    if match is None or match.group(3):
+        raise ValueError(f"{path}.{key}: expected 'package.module:Name', got {value!r}")
+    return ir.PyRef(match.group(1), match.group(2))
+
+
+def mixin(value: object, path: str, schemas: Container[str] = ()) -> ir.Mixin | None:
+    """The ``x-mixin`` reference ``package.module:Class`` (or, for a generic mixin,
+    ``package.module:Class[SchemaA, SchemaB]``) at ``path``, checked: every type argument
+    must be a schema of the document."""
     if value is None:
         return None
-    match = _MIXIN.match(value) if isinstance(value, str) else None
+    match = _REF.match(value) if isinstance(value, str) else None
     if match is None:
-        raise ValueError(f"{path}.x-mixin: expected 'package.module:Class', got {value!r}")
-    return ir.Mixin(match.group(1), match.group(2))
+        raise ValueError(
+            f"{path}.x-mixin: expected 'package.module:Class' or "
+            f"'package.module:Class[Schema, ...]', got {value!r}"
+        )
+    args = tuple(a.strip() for a in match.group(3).split(",")) if match.group(3) else ()
+    unknown = [a for a in args if a not in schemas]
+    if unknown:
+        raise ValueError(
+            f"{path}.x-mixin: type argument(s) {', '.join(unknown)} name no schema of the document"
+        )
+    return ir.Mixin(match.group(1), match.group(2), args)
 
 
-def sync_async_mixins(value: object, path: str) -> tuple[ir.Mixin | None, ir.Mixin | None]:
+def sync_async_mixins(
+    value: object, path: str, schemas: Container[str] = ()
+) -> tuple[ir.Mixin | None, ir.Mixin | None]:
     """The ``{"sync": ..., "async": ...}`` form of ``x-mixin`` for resources and clients."""
     if value is None:
         return None, None
     if not isinstance(value, dict) or not set(value) <= {"sync", "async"}:
         raise ValueError(f"{path}.x-mixin: expected {{'sync': ..., 'async': ...}}, got {value!r}")
-    return mixin(value.get("sync"), f"{path}.sync"), mixin(value.get("async"), f"{path}.async")
+    return (
+        mixin(value.get("sync"), f"{path}.sync", schemas),
+        mixin(value.get("async"), f"{path}.async", schemas),
+    )
+
+
+def body_shorthand(value: object, path: str, has_request: bool) -> ir.BodyShorthand | None:
+    """``x-body-shorthand`` on a method: ``{"normalize": "package.module:function",
+    "accepts": "package.module:TypeAlias", "description": "what else body may be"}``
+    (only ``normalize`` is required)."""
+    if value is None:
+        return None
+    keys = {"normalize", "accepts", "description"}
+    if not isinstance(value, dict) or "normalize" not in value or not set(value) <= keys:
+        raise ValueError(
+            f"{path}.x-body-shorthand: expected {{'normalize': 'package.module:function', "
+            f"'accepts': 'package.module:Type', 'description': '...'}}, got {value!r}"
+        )
+    if not has_request:
+        raise ValueError(f"{path}.x-body-shorthand: the method takes no request body")
+    accepts = value.get("accepts")
+    return ir.BodyShorthand(
+        normalize=pyref(value["normalize"], path, "x-body-shorthand.normalize"),
+        accepts=None if accepts is None else pyref(accepts, path, "x-body-shorthand.accepts"),
+        description=str(value.get("description") or ""),
+    )
 
 
 class _Builder:
@@ -87,6 +147,8 @@ class _Builder:
         return row.annotation
 
     def annotation(self, node: RawSchema, owner: str, prop: str) -> str:
+        if node.union:
+            return self.union(node, owner, prop)
         if node.ref is not None:
             return self._use(type_table.OPEN) if node.dangling else self.class_names[node.ref]
         if node.type == "array":
@@ -121,6 +183,39 @@ class _Builder:
             if row is None:
                 return self._use(type_table.OPEN)
         return self._use(row)
+
+    def json_kind(self, node: RawSchema) -> str:
+        """The JSON kind a schema's values take: one union member per kind, because
+        msgspec tells union members apart by the JSON kind alone."""
+        if node.ref is not None:
+            if node.dangling:
+                raise ValueError(f"{node.path}: a union member cannot be a dangling $ref")
+            return "object"
+        kinds = {
+            "object": "object",
+            "array": "array",
+            "string": "string",
+            "integer": "number",
+            "number": "number",
+            "boolean": "boolean",
+        }
+        if node.type not in kinds:
+            raise ValueError(f"{node.path}: a union member needs a JSON kind, not {node.type!r}")
+        return kinds[node.type]
+
+    def union(self, node: RawSchema, owner: str, prop: str) -> str:
+        seen: dict[str, str] = {}
+        members = []
+        for member in node.union:
+            kind = self.json_kind(member)
+            if kind in seen:
+                raise ValueError(
+                    f"{node.path}.x-union: {seen[kind]} and {member.path} are both JSON "
+                    f"{kind}s; a union takes one schema per JSON kind"
+                )
+            seen[kind] = member.path
+            members.append(self.annotation(member, owner, prop))
+        return " | ".join(members)
 
     def enum(self, name: str, node: RawSchema) -> None:
         pool = NamePool()
@@ -166,7 +261,11 @@ class _Builder:
         if node.deprecated:
             doc = "Deprecated. " + doc
         self.structs[name] = ir.Struct(
-            name, node.path, doc, tuple(fields), mixin(node.x.get("x-mixin"), node.path)
+            name,
+            node.path,
+            doc,
+            tuple(fields),
+            mixin(node.x.get("x-mixin"), node.path, self.schemas),
         )
 
     # -- methods -----------------------------------------------------------------------
@@ -196,7 +295,23 @@ class _Builder:
             short_prefix=match.group(1) + "/" if match else None,
         )
 
-    def method(self, raw: RawMethod, chain: tuple[str, ...], spec_pool: NamePool) -> ir.Method:
+    def method(
+        self,
+        raw: RawMethod,
+        chain: tuple[str, ...],
+        spec_pool: NamePool,
+        *,
+        twin: dict | None = None,
+    ) -> ir.Method:
+        """One Python method of a Discovery method; ``twin`` is its ``x-stream`` when
+        building the streaming twin."""
+        stream = raw.x.get("x-stream")
+        dropped: set[str] = set()
+        if stream is not None:
+            self.check_stream(raw, stream)
+            dropped |= set(stream.get("query") or {})
+            if twin is None:
+                dropped |= set(stream.get("only") or ())
         placeholders = {name: plus == "+" for plus, name in _PLACEHOLDER.findall(raw.url_path)}
         by_name = {p.name: p for p in raw.parameters}
         for name in placeholders:
@@ -206,7 +321,7 @@ class _Builder:
         path_names += sorted(
             p.name for p in raw.parameters if p.location == "path" and p.name not in path_names
         )
-        query_raw = [p for p in raw.parameters if p.location == "query"]
+        query_raw = [p for p in raw.parameters if p.location == "query" and p.name not in dropped]
         reserved = set(RESERVED)
         if raw.media_upload is not None:
             reserved |= UPLOAD_KEYWORDS
@@ -224,70 +339,170 @@ class _Builder:
         if response is not None and response not in self.schemas:
             response = None
         request = raw.request if raw.request in self.schemas else None
-        streaming = raw.name.startswith("stream")
-        pagination = self.pagination(raw, response)
+        streaming = raw.name.startswith("stream") and stream is None
+        name = raw.name
+        description = raw.description
+        events = None
+        if twin is not None:
+            response = twin["response"]["$ref"]
+            streaming = True
+            name = twin["name"]
+            description = twin.get("description") or description
+            events = self.event_stream(raw, response)
+        pagination = None if twin is not None else self.pagination(raw, response)
         media = None
         if raw.media_upload is not None:
             mu = raw.media_upload
             media = ir.MediaUpload(mu.simple_path, mu.resumable_path, mu.max_size, mu.accept)
-        py_name = safe_attribute(snake_case(raw.name))
-        request = self.class_names[request] if request else None
+        py_name = safe_attribute(snake_case(name))
+        switch = None
+        if stream is not None:
+            switch = ir.StreamSwitch(
+                twin=safe_attribute(snake_case(stream["name"])),
+                body=tuple(sorted((stream.get("body") or {}).items())),
+                query=tuple(
+                    sorted((k, _query_value(v)) for k, v in (stream.get("query") or {}).items())
+                ),
+            )
+        doc_raw = dataclasses.replace(raw, description=description)
+        request_class = self.class_names[request] if request else None
         response_class = self.class_names[response] if response else None
         return ir.Method(
             id=raw.id,
-            wire_name=raw.name,
+            wire_name=name,
             py_name=py_name,
             spec_name=spec_pool.claim(
-                "_" + "_".join(snake_case(c) for c in (*chain, raw.name)).upper()
+                "_" + "_".join(snake_case(c) for c in (*chain, name)).upper()
             ),
             http_method=raw.http_method,
             path=raw.url_path,
-            doc=self.method_doc(raw, path_params, query_params, request, response_class, streaming),
+            doc=self.method_doc(
+                doc_raw, path_params, query_params, request_class, response_class, streaming, events
+            ),
             path_params=path_params,
             query_params=query_params,
-            request_type=request,
+            request_type=request_class,
             response_type=response_class,
             streaming=streaming,
             pagination=pagination,
-            long_running=self.is_operation(response),
+            long_running=twin is None and self.is_operation(response),
             media_upload=media,
+            switch=switch,
+            events=events,
+            body_shorthand=body_shorthand(
+                raw.x.get("x-body-shorthand"), raw.path, request is not None
+            ),
+            description=("Deprecated. " if raw.deprecated else "") + (description or ""),
             stream_terminal=self.stream_terminal(raw, response_class, streaming),
+        )
+
+    # -- event streams (x-stream, x-stream-events, x-stream-done, x-stream-resume) -----
+
+    def check_stream(self, raw: RawMethod, stream: object) -> None:
+        where = f"{raw.path}.x-stream"
+        if not isinstance(stream, dict) or not set(stream) <= {
+            "name",
+            "response",
+            "body",
+            "query",
+            "only",
+            "description",
+        }:
+            raise ValueError(f"{where}: expected name, response, body/query, only; got {stream!r}")
+        ref = (stream.get("response") or {}).get("$ref")
+        if not isinstance(stream.get("name"), str) or ref not in self.schemas:
+            raise ValueError(f"{where}: needs a 'name' and a 'response' $ref to a schema")
+        if bool(stream.get("body")) == bool(stream.get("query")):
+            raise ValueError(f"{where}: switch with either 'body' fields or 'query' parameters")
+        if stream.get("body"):
+            fields = dict(self.schemas[raw.request].properties) if raw.request else {}
+            for key in stream["body"]:
+                if key not in fields:
+                    raise ValueError(f"{where}.body: {key!r} is no field of the request body")
+        params = {p.name for p in raw.parameters if p.location == "query"}
+        for key in [*(stream.get("query") or {}), *(stream.get("only") or ())]:
+            if key not in params:
+                raise ValueError(f"{where}: {key!r} is no query parameter of the method")
+
+    def attr_path(self, schema: str, dotted: str, where: str) -> tuple[str, ...]:
+        """Attribute names along ``dotted`` wire names, starting at Struct ``schema``."""
+        out = []
+        current: str | None = schema
+        for wire in dotted.split("."):
+            struct = self.structs.get(current or "")
+            field = (
+                next((f for f in struct.fields if f.wire_name == wire), None) if struct else None
+            )
+            if field is None:
+                raise ValueError(f"{where}: {dotted!r} names no field of {schema}")
+            out.append(field.py_name)
+            inner = field.annotation
+            while inner.startswith("list[") and inner.endswith("]"):
+                inner = inner[5:-1]  # a list on the way: its items are searched
+            current = inner if inner in self.structs else None
+        return tuple(out)
+
+    def event_stream(self, raw: RawMethod, schema: str) -> ir.EventStream:
+        events = raw.x.get("x-stream-events") or {}
+        where = f"{raw.path}.x-stream-events"
+        if not isinstance(events, dict) or not set(events) <= {"type", "error"}:
+            raise ValueError(f"{where}: expected {{'type': property, 'error': type}}")
+        type_field, known = None, ()
+        if events.get("type"):
+            type_field = self.attr_path(self.class_names[schema], events["type"], where)[0]
+            prop = dict(self.schemas[schema].properties)[events["type"]]
+            known = tuple(prop.enum)
+            if events.get("error") and events["error"] not in known:
+                raise ValueError(f"{where}: error type {events['error']!r} is not in the enum")
+        done = raw.x.get("x-stream-done")
+        if done is not None and not isinstance(done, str):
+            raise ValueError(f"{raw.path}.x-stream-done: expected a string")
+        return ir.EventStream(type_field, known, events.get("error"), done)
+
+    def resume(self, raw: RawMethod, twin: ir.Method, twins: dict[str, ir.Method]) -> ir.Resume:
+        where = f"{raw.path}.x-stream-resume"
+        spec = raw.x["x-stream-resume"]
+        if not isinstance(spec, dict) or not {"method", "cursor", "param"} <= set(spec):
+            raise ValueError(f"{where}: expected method, cursor, param and (optionally) path")
+        target = twins.get(spec["method"])
+        if target is None:
+            raise ValueError(f"{where}: {spec['method']!r} is no method with x-stream here")
+        schema = twin.response_type or ""
+        path = tuple(
+            (name, tuple(self.attr_path(schema, p, where) for p in paths))
+            for name, paths in sorted((spec.get("path") or {}).items())
+        )
+        names = [p.wire_name for p in target.path_params]
+        if target is not twin and sorted(names) != [n for n, _ in path]:
+            raise ValueError(f"{where}: 'path' must give {names} of {target.id}")
+        if spec["param"] not in {q.wire_name for q in target.query_params}:
+            raise ValueError(f"{where}: {spec['param']!r} is no query parameter of the twin")
+        return ir.Resume(
+            spec_name=None if target is twin else target.spec_name,
+            cursor=self.attr_path(schema, spec["cursor"], where)[0],
+            param=spec["param"],
+            path=path,
         )
 
     def stream_terminal(
         self, raw: RawMethod, response: str | None, streaming: bool
     ) -> tuple[str, ...]:
-        """``x-streamTerminal``: the wire-name paths, checked against the response type
+        """``x-stream-terminal``: the wire-name paths, checked against the response type
         and turned into the attribute paths the runtime reads."""
-        value = raw.x.get("x-streamTerminal")
+        value = raw.x.get("x-stream-terminal")
         if value is None:
             return ()
-        where = f"{raw.path}.x-streamTerminal"
+        where = f"{raw.path}.x-stream-terminal"
         if not (isinstance(value, list) and value and all(isinstance(v, str) for v in value)):
             raise ValueError(
                 f"{where}: expected a non-empty list of field paths such as "
                 f"'candidates.finishReason', got {value!r}"
             )
         if not streaming or response is None:
+            if raw.x.get("x-stream") is not None:
+                return ()  # the REST half of a method with a streaming twin
             raise ValueError(f"{where}: only a streaming method with a response has a last chunk")
-        paths = []
-        for path in value:
-            struct, names = self.structs[response], []
-            segments = path.split(".")
-            for i, segment in enumerate(segments):
-                field = next((f for f in struct.fields if f.wire_name == segment), None)
-                if field is None:
-                    raise ValueError(f"{where}: {path!r}: {struct.name} has no field {segment!r}")
-                names.append(field.py_name)
-                if i + 1 < len(segments):
-                    inner = field.annotation
-                    while inner.startswith("list[") and inner.endswith("]"):
-                        inner = inner[5:-1]
-                    if inner not in self.structs:
-                        raise ValueError(f"{where}: {path!r}: {segment!r} is not an object")
-                    struct = self.structs[inner]
-            paths.append(".".join(names))
-        return tuple(paths)
+        return tuple(".".join(self.attr_path(response, path, where)) for path in value)
 
     @staticmethod
     def literal_defaults(params: tuple[ir.Param, ...]) -> tuple[ir.Param, ...]:
@@ -318,8 +533,19 @@ class _Builder:
             )
             return None
         return ir.Pagination(
-            items_field=safe_identifier(snake_case(repeated[0])), token_param="pageToken"
+            items_field=safe_identifier(snake_case(repeated[0])),
+            token_param="pageToken",
+            item_annotation=self.item_annotation(response, repeated[0]),
         )
+
+    def item_annotation(self, response: str, wire: str) -> str:
+        """One page item's annotation as resources.py spells it: ``types.<Struct>`` or a
+        builtin scalar; anything else (nested lists, maps, free JSON) is ``Any``."""
+        field = next(f for f in self.structs[response].fields if f.wire_name == wire)
+        item = type_table.element(field.annotation)
+        if item in self.structs:
+            return f"types.{item}"
+        return item if item in type_table.BUILTIN_SCALARS else "Any"
 
     def is_operation(self, response: str | None) -> bool:
         if response is None or response not in self.schemas:
@@ -327,7 +553,9 @@ class _Builder:
         props = dict(self.schemas[response].properties)
         return {"name", "done"} <= set(props) and bool({"response", "error"} & set(props))
 
-    def method_doc(self, raw, path_params, query_params, request, response, streaming) -> str:
+    def method_doc(
+        self, raw, path_params, query_params, request, response, streaming, events=None
+    ) -> str:
         lines = []
         if raw.deprecated:
             lines.append("Deprecated.")
@@ -335,7 +563,10 @@ class _Builder:
         lines.append(raw.description or raw.id)
         args = [(p.py_name, p.doc) for p in path_params]
         if request:
-            args.append(("body", f"The request: a `types.{request}` or a dict of the same shape."))
+            body = f"The request: a `types.{request}` or a dict of the same shape"
+            shorthand = raw.x.get("x-body-shorthand")
+            extra = shorthand.get("description") if isinstance(shorthand, dict) else None
+            args.append(("body", f"{body}; or {extra}." if extra else body + "."))
         args += [(p.py_name, p.doc) for p in query_params]
         if raw.media_upload is not None:
             args += [
@@ -359,7 +590,12 @@ class _Builder:
             )
         if response:
             what = f"types.{response}"
-            if streaming:
+            if events is not None:
+                what = (
+                    f"A stream of `{what}` events (Server-Sent Events); an event of a type "
+                    "this client does not know arrives as `UnknownEvent`."
+                )
+            elif streaming:
                 what = f"A stream of `{what}` chunks (Server-Sent Events)."
             lines += ["", "Returns:", f"    {what}"]
         lines += ["", f"Discovery: {raw.id} ({raw.http_method} {raw.url_path})"]
@@ -375,17 +611,34 @@ class _Builder:
             dataclasses.replace(c, attr_name=pool.claim(c.attr_name)) for c in children
         )
         methods = []
+        twins: dict[str, ir.Method] = {}
         for m in raw.methods:
-            method = self.method(m, chain, spec_pool)
-            name = pool.claim(method.py_name)
-            if name != method.py_name:
-                self.warnings.append(f"{m.path}: method renamed to {name} (clash in resource)")
-                method = dataclasses.replace(method, py_name=name)
-            methods.append(method)
+            built = [self.method(m, chain, spec_pool)]
+            if "x-stream" in m.x:
+                built.append(self.method(m, chain, spec_pool, twin=m.x["x-stream"]))
+            for method in built:
+                name = pool.claim(method.py_name)
+                if name != method.py_name:
+                    self.warnings.append(f"{m.path}: method renamed to {name} (clash in resource)")
+                    method = dataclasses.replace(method, py_name=name)
+                methods.append(method)
+            if len(built) > 1:
+                twins[m.name] = methods[-1]
+                if methods[-2].switch.twin != methods[-1].py_name:
+                    switch = dataclasses.replace(methods[-2].switch, twin=methods[-1].py_name)
+                    methods[-2] = dataclasses.replace(methods[-2], switch=switch)
+        for m in raw.methods:
+            if "x-stream-resume" in m.x:
+                if m.name not in twins:
+                    raise ValueError(f"{m.path}.x-stream-resume: the method has no x-stream")
+                twin = twins[m.name]
+                events = dataclasses.replace(twin.events, resume=self.resume(m, twin, twins))
+                i = methods.index(twin)
+                methods[i] = twins[m.name] = dataclasses.replace(twin, events=events)
         class_name = self.resource_class_pool.claim(
             "".join(pascal_case(c) for c in chain) + "Resource"
         )
-        sync_mixin, async_mixin = sync_async_mixins(raw.x.get("x-mixin"), raw.path)
+        sync_mixin, async_mixin = sync_async_mixins(raw.x.get("x-mixin"), raw.path, self.schemas)
         res = ir.Resource(
             mixin=sync_mixin,
             async_mixin=async_mixin,
@@ -423,7 +676,9 @@ class _Builder:
             if "Operation" in operation_types or self.is_operation("Operation")
             else (operation_types[0] if operation_types else None)
         )
-        client_mixin, async_client_mixin = sync_async_mixins(self.doc.x.get("x-mixin"), "")
+        client_mixin, async_client_mixin = sync_async_mixins(
+            self.doc.x.get("x-mixin"), "", self.schemas
+        )
         return ir.Version(
             operation_type=operation_type,
             api_name=self.doc.name,

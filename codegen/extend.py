@@ -43,10 +43,36 @@ KEYS: dict[str, str] = {
     "x-mixin": (
         "schema: 'package.module:Class', a handwritten class mixed into the generated "
         "Struct; resource or top level: {'sync': ..., 'async': ...} mixed into the "
-        "resource classes or into Client and AsyncClient"
+        "resource classes or into Client and AsyncClient; 'package.module:Class[A, B]' "
+        "parameterises a generic mixin with schemas A and B of the document"
+    ),
+    "x-body-shorthand": (
+        "method: {'normalize': 'package.module:function', 'accepts': "
+        "'package.module:Type'}: more forms `body` accepts (a type alias added to the "
+        "signature) and the hook the runtime calls to turn any body into the request's "
+        "shape before encoding"
     ),
     "x-source": "any node: where the fact comes from (a URL, a recording, an SDK file)",
-    "x-streamTerminal": (
+    "x-union": (
+        "property: the schemas a value may take, at most one per JSON kind (string, "
+        "number, boolean, array, object); generated as a union annotation"
+    ),
+    "x-stream": (
+        "method: {'name': twin, 'response': {'$ref': event schema}, 'body': {field: "
+        "value} | 'query': {param: value}, 'only': [params]}: the fields that switch the "
+        "method to an SSE stream; generates a streaming twin method"
+    ),
+    "x-stream-events": (
+        "method: {'type': event property, 'error': type}: the event property naming each "
+        "event's type (its enum lists the known ones; others arrive as UnknownEvent) and "
+        "the type whose event is an error"
+    ),
+    "x-stream-done": "method: the data of the event that ends the stream ('[DONE]')",
+    "x-stream-resume": (
+        "method: {'method': name, 'cursor': event property, 'param': query parameter, "
+        "'path': {param: [event property paths]}}: how a dropped stream resumes"
+    ),
+    "x-stream-terminal": (
         "streaming method: field paths into the response (wire names, dotted; lists are "
         "searched) of which one is set in a complete stream's last chunk"
     ),

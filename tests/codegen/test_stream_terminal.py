@@ -1,4 +1,4 @@
-"""``x-streamTerminal`` (a method trait from the extension documents): wire-name paths into
+"""``x-stream-terminal`` (a method trait from the extension documents): wire-name paths into
 the response, checked against the schemas and turned into the attribute paths of
 ``MethodSpec.stream_terminal``; and the real pinned documents carry it."""
 
@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from tests.codegen.test_build import STRING, array, method, obj, path_param, ref, with_method
-from tests.support import discovery as d
 
 SCHEMAS = {
     "Req": obj(prompt=STRING),
@@ -31,7 +30,7 @@ def stream(terminal: Any, name: str = "streamIt") -> dict[str, Any]:
         ["thing"],
         request="Req",
         response="Chunk",
-        **{"x-streamTerminal": terminal},
+        **{"x-stream-terminal": terminal},
     )
 
 
@@ -50,16 +49,16 @@ def test_a_path_through_nested_lists_and_anonymous_objects():
 
 def test_without_the_key_there_is_no_trait():
     node = stream(None)
-    del node["x-streamTerminal"]
+    del node["x-stream-terminal"]
     assert with_method(node, SCHEMAS).methods[0].stream_terminal == ()
 
 
 @pytest.mark.parametrize(
     ("terminal", "message"),
     [
-        (["candidates.finish_reason"], "Candidate has no field 'finish_reason'"),
-        (["nothing"], "Chunk has no field 'nothing'"),
-        (["str.deeper"], "'str' is not an object"),
+        (["candidates.finish_reason"], "'candidates.finish_reason' names no field of Chunk"),
+        (["nothing"], "'nothing' names no field of Chunk"),
+        (["str.deeper"], "'str.deeper' names no field of Chunk"),
         ([], "expected a non-empty list"),
         ("candidates.finishReason", "expected a non-empty list"),
     ],
@@ -67,7 +66,7 @@ def test_without_the_key_there_is_no_trait():
 def test_a_wrong_declaration_is_an_error_naming_the_place(terminal, message):
     with pytest.raises(ValueError, match=message) as info:
         with_method(stream(terminal), SCHEMAS)
-    assert "resources.things.methods.streamIt.x-streamTerminal" in str(info.value)
+    assert "resources.things.methods.streamIt.x-stream-terminal" in str(info.value)
 
 
 def test_only_a_streaming_method_can_declare_it():
@@ -80,14 +79,17 @@ def test_the_pinned_documents_declare_it_for_generation_streams(version):
     from generativelanguage.runtime.spec import MethodSpec
 
     module = __import__(f"generativelanguage.{version}.resources", fromlist=["x"])
+    types = __import__(f"generativelanguage.{version}.types", fromlist=["x"])
     specs = [v for v in vars(module).values() if isinstance(v, MethodSpec)]
     declared = {s.id for s in specs if s.stream_terminal}
-    streaming = {s.id for s in specs if s.streaming}
-    assert declared == streaming, "every generation stream declares its last chunk"
+    generation = {
+        s.id for s in specs if s.streaming and s.response is types.GenerateContentResponse
+    }
+    assert declared == generation, "every generation stream declares its last chunk"
+    assert "generativelanguage.models.streamGenerateContent" in declared
     for spec in specs:
         if spec.stream_terminal:
             assert spec.stream_terminal == (
                 "candidates.finish_reason",
                 "prompt_feedback.block_reason",
             )
-    assert d.MIRROR.is_dir()

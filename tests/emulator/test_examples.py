@@ -19,19 +19,51 @@ EXPECTED = {
     "text.py": ["Echo: Write a haiku about fast JSON.", "finish reason STOP"],
     "streaming.py": ["Echo: Count from one to ten, slowly and in words.", "[3 chunks]"],
     "chat.py": [
-        'model: Echo: Which name did I give you? (turn 2; earlier you said: "Hi! My name is Ada.")'
+        'model: Echo: Which name did I give you? (turn 2; earlier you said: "Hi! My name is Ada.")',
+        "[4 turns in the history]",
     ],
     "function_calling.py": [
+        'model: Result of get_weather: {"result": {"city": "Paris", "temperature": 21, "unit": '
+        '"celsius"}}.',
         "model calls get_weather({'city': 'Paris', 'unit': 'celsius'})",
         'model: Result of get_weather: {"city": "Paris", "temperature": 21, "unit": "celsius"}.',
     ],
+    "structured_output.py": ["Paris: 2,100,000 people"],
     "files.py": ["uploaded files/", '[file "notes.txt" (text/plain, 65 bytes)', "deleted files/"],
     "count_tokens.py": ["countTokens: 9 tokens", "generateContent used 9 prompt tokens"],
     "embeddings.py": ["one embedding: 256 dimensions", "batch: 3 embeddings of 768 dimensions"],
     "tuning.py": ["is ACTIVE", "seven -> eight"],
     "list_models.py": ["page 1: chat-bison-001,", "page 4:", "4 pages"],
-    "async_text.py": ["Name a river. -> Echo: Name a river."],
+    "async_text.py": ["Name a river. -> Echo: Name a river.", "Echo: Name an ocean."],
+    # The eleven-task tour, one line per task.
+    "tour.py": [
+        "Echo: Write a haiku about msgspec.\n",
+        "Echo: Count to five.\n",
+        'Echo: What is my name? (turn 2; earlier you said: "My name is Ada.")\n',
+        'Result of get_weather: {"result": "Sunny in Paris"}.\n',
+        '(text/plain, 15 bytes): "Ship on Friday."]\n',
+        "\n3\n768 dimensions\n['models/chat-bison-001', ",
+        "'models/veo-3.1-generate-preview']\nTrue\nEcho: Hi\nEcho: Hello from asyncio.\n",
+    ],
+    "batch.py": [
+        "submitted batches/",
+        "city-000002: Echo: In one sentence: what is Lima known for? (request 2)",
+        "2000 answers, 0 errors, keys in order",
+    ],
+    "interactions.py": [
+        "create: completed: Echo: Name three rivers.",
+        "stream: Echo: Count from one to ten, in words.",
+        'conversation: Echo: Which name did I give you? (turn 2; earlier you said: "My name is Ada.")',
+        "waited: completed: Echo: Summarise the history of the TPU.",
+        "replay: 11 events; 8 after the third",
+        "cancel: cancelled",
+        "deleted 3 interactions",
+    ],
 }
+
+
+def test_the_tour_is_at_most_forty_lines():
+    assert len((EXAMPLES / "tour.py").read_text().splitlines()) <= 40
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +116,7 @@ def test_examples_against_the_emulator(served):
 def test_quickstart_against_a_running_emulator(served):
     result = _run("quickstart.py", served.url)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Done: 10 of 10 steps succeeded." in result.stdout
+    assert "Done: 12 of 12 steps succeeded." in result.stdout
 
 
 def test_quickstart_starts_its_own_emulator():
@@ -92,14 +124,23 @@ def test_quickstart_starts_its_own_emulator():
     result = _run("quickstart.py", None)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Started a local Gemini API emulator at http://127.0.0.1:" in result.stdout
-    assert "Done: 10 of 10 steps succeeded." in result.stdout
+    assert "Done: 12 of 12 steps succeeded." in result.stdout
 
 
-def test_live_mode_needs_a_key():
+def test_interactions_example_starts_its_own_emulator():
+    """`python examples/interactions.py` alone runs offline."""
+    result = _run("interactions.py", None)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "(a local Gemini API emulator at http://127.0.0.1:" in result.stdout
+    assert "deleted 3 interactions" in result.stdout
+
+
+@pytest.mark.parametrize("script", ["quickstart.py", "interactions.py"])
+def test_live_mode_needs_a_key(script):
     env = _env(None)
     env.pop("GEMINI_API_KEY")
     result = subprocess.run(
-        [sys.executable, str(EXAMPLES / "quickstart.py"), "--live"],
+        [sys.executable, str(EXAMPLES / script), "--live"],
         env=env,
         capture_output=True,
         text=True,

@@ -23,7 +23,8 @@ import pytest
 import generativelanguage
 from codegen.__main__ import generate_document
 from codegen.ir import Version
-from generativelanguage.runtime import structs
+from generativelanguage.runtime import errors, structs
+from generativelanguage.runtime.options import CallOptions
 from generativelanguage.runtime.spec import is_terminal
 
 from . import mixins
@@ -272,7 +273,7 @@ def check_extension_document(g: SimpleNamespace, version: Version) -> None:
 
 
 def check_stream_terminal(g: SimpleNamespace, version: Version) -> None:
-    # x-streamTerminal: wire paths in the extension, attribute paths in the MethodSpec;
+    # x-stream-terminal: wire paths in the extension, attribute paths in the MethodSpec;
     # a method the document lacks (streamAbsent) is not created by the extension.
     spec = g.resources._MODELS_STREAM_GENERATE
     assert spec.stream_terminal == ("candidates.finish_reason", "prompt_feedback.block_reason")
@@ -286,6 +287,60 @@ def check_stream_terminal(g: SimpleNamespace, version: Version) -> None:
         False,
         True,
     ]
+
+
+def check_body_shorthand(g: SimpleNamespace, version: Version) -> None:
+    # x-body-shorthand: the MethodSpec carries the hook; the signature names the alias.
+    assert g.resources._THINGS_ASK.normalize is mixins.prompt_body
+    assert g.resources._THINGS_PEEK.normalize is None
+    annotation = inspect.signature(g.resources.ThingsResource.ask).parameters["body"].annotation
+    assert annotation.endswith("| _ext_tests_golden_mixins.PromptShorthand")
+    # x-mixin with type arguments: a generic mixin parameterised by the document's schemas.
+    reply = _decode(g.types.Reply, {"chunks": [{"text": "a"}, {"text": "b"}]})
+    assert reply.first == g.types.Chunk(text="a")
+    assert g.types.Reply.__orig_bases__[0] == mixins.RepliesMixin["Chunk"]
+    assert g.client.Client.__orig_bases__[0] == mixins.AskingClientMixin["types.Reply"]
+
+
+def check_event_stream(g: SimpleNamespace, version: Version) -> None:
+    # x-union: one annotation per JSON kind, decoded by msgspec alone.
+    for sample in ("hi", [{"type": "text", "text": "a"}], {"type": "text", "text": "b"}):
+        job = _decode(g.types.Job, {"id": "j", "input": sample})
+        assert _wire(job)["input"] == sample
+    assert isinstance(_decode(g.types.Job, {"input": {"text": "b"}}).input, g.types.JobPart)
+    # x-stream: one REST method, two Python methods; the switch leaves the signatures.
+    r = g.resources
+    assert list(inspect.signature(r.JobsResource.get).parameters) == ["self", "job", "options"]
+    assert list(inspect.signature(r.JobsResource.get_stream).parameters) == [
+        "self",
+        "job",
+        "after",
+        "options",
+    ]
+    assert inspect.iscoroutinefunction(r.AsyncJobsResource.create_stream)
+    assert (r._JOBS_CREATE.streaming, r._JOBS_CREATE_STREAM.streaming) == (False, True)
+    assert r._JOBS_CREATE.switch.body == r._JOBS_CREATE_STREAM.switch.body == (("stream", True),)
+    assert r._JOBS_GET_STREAM.switch.query == (("stream", "true"),)
+    assert r._JOBS_CREATE_STREAM.response is g.types.JobEvent
+    # x-stream-events, x-stream-done, x-stream-resume: data on the MethodSpec.
+    events = r._JOBS_CREATE_STREAM.events
+    assert events.known == {"job.created", "job.delta", "job.failed"}
+    assert (events.type_field, events.error, events.done) == ("event_type", "job.failed", "[DONE]")
+    assert events.resume.spec is r._JOBS_GET_STREAM
+    assert events.resume.path == (("job", (("job", "id"), ("job_id",))),)
+    assert (events.resume.cursor, events.resume.param) == ("event_id", "after")
+    assert r._JOBS_GET_STREAM.events.resume.spec is None  # resumes with itself
+    assert r._JOBS_GET.events is None
+    # The plain method refuses the body that would switch it to a stream.
+    client = g.client.Client(api_key="k")
+    transport = client._transport
+    with pytest.raises(errors.RequestValidationError, match="create_stream"):
+        transport.build(r._JOBS_CREATE, (), {"input": "x", "stream": True}, None, CallOptions())
+    sent = transport.build(r._JOBS_CREATE_STREAM, (), {"input": "x"}, None, CallOptions())
+    assert json.loads(sent.content) == {"input": "x", "stream": True}
+    assert "alt" not in sent.url.params
+    got = transport.build(r._JOBS_GET_STREAM, ("j1",), None, {"after": "e3"}, CallOptions())
+    assert dict(got.url.params) == {"after": "e3", "stream": "true"}
 
 
 CHECKS: dict[str, Callable[[SimpleNamespace, Version], None]] = {

@@ -66,29 +66,62 @@ def all_structs(typed_fields_only: bool = False) -> list[Any]:
 
 # -- wrong values (property 3) ----------------------------------------------------------------
 
-WRONG: dict[str, Any] = {
-    "str": {"not": "a string"},
-    "int": {"not": "a number"},
-    "float": ["not", "a number"],
-    "bool": {"not": "a boolean"},
-    "bytes": 12345,
-    "datetime.datetime": [2024],
-    "datetime.date": {"year": 2024},
-    ENUM: {"not": "an enum"},
+#: A value of each JSON kind, in the order they are tried as the wrong one: an object or
+#: an array is never coerced by the lenient decoder, a number or a boolean not into a
+#: string, and a string only into numbers and booleans (not into objects or arrays).
+WRONG_BY_KIND: tuple[tuple[str, Any], ...] = (
+    ("object", {"not": "expected"}),
+    ("array", ["not", "expected"]),
+    ("boolean", True),
+    ("number", 12345),
+    ("string", "not expected"),
+)
+
+
+def split_union(annotation: str) -> list[str]:
+    """``a | list[b | c] | d`` -> ``["a", "list[b | c]", "d"]`` (top level only)."""
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(annotation):
+        depth += ch == "["
+        depth -= ch == "]"
+        if ch == "|" and depth == 0:
+            out.append(annotation[start:i].strip())
+            start = i + 1
+    out.append(annotation[start:].strip())
+    return out
+
+
+def json_kinds(annotation: str) -> set[str]:
+    """The JSON kinds a value of ``annotation`` may take on the wire."""
+    kinds: set[str] = set()
+    for member in split_union(annotation):
+        kind, _ = inner_of(member)
+        if kind == "list":
+            kinds.add("array")
+        elif kind == "dict" or member not in SCALAR_KINDS:
+            kinds.add("object")  # a map or a Struct
+        else:
+            kinds |= SCALAR_KINDS[member]
+    return kinds
+
+
+SCALAR_KINDS: dict[str, set[str]] = {
+    "str": {"string"},
+    "bytes": {"string"},
+    "datetime.datetime": {"string"},
+    "datetime.date": {"string"},
+    # The lenient decoder reads numbers and booleans from strings too.
+    "int": {"number", "string"},
+    "float": {"number", "string"},
+    "bool": {"boolean", "string"},
+    "Any": {"object", "array", "boolean", "number", "string"},
 }
 
 
 def wrong_value(annotation: str) -> Any:
-    kind, _ = inner_of(annotation)
-    if kind == "list":
-        return {"not": "a list"}
-    if kind == "dict":
-        return ["not", "an object"]
-    if annotation in WRONG:
-        return WRONG[annotation]
-    if annotation == "Any":
-        return None  # anything is right
-    return "not an object"  # a Struct
+    """A JSON value no member of ``annotation`` accepts, or None when any value fits."""
+    kinds = json_kinds(annotation)
+    return next((value for kind, value in WRONG_BY_KIND if kind not in kinds), None)
 
 
 # -- strategies from the IR ------------------------------------------------------------------
@@ -128,6 +161,11 @@ def inner_of(annotation: str) -> tuple[str, str | None]:
 
 @functools.cache
 def value_strategy(version: str, annotation: str, depth: int) -> st.SearchStrategy:
+    if annotation in SCALARS:
+        return SCALARS[annotation]
+    members = split_union(annotation)
+    if len(members) > 1:
+        return st.one_of(*(value_strategy(version, m, depth) for m in members))
     kind, inner = inner_of(annotation)
     if kind == "list":
         return st.lists(value_strategy(version, inner, depth), max_size=2)

@@ -443,7 +443,7 @@ def test_redirect_is_not_a_silent_empty_stream(h: Harness, server):
     assert items == EXPECTED or isinstance(exc, errors.GenerativeLanguageError), (items, exc)
 
 
-# -- the last chunk (MethodSpec.stream_terminal, from x-streamTerminal) ------------------
+# -- the last chunk (MethodSpec.stream_terminal, from x-stream-terminal) ------------------
 
 NOT_FINAL = {"candidates": [{"content": {"parts": [{"text": "more"}]}}]}
 

@@ -35,6 +35,11 @@ class RequestValidationError(GenerativeLanguageError, ValueError):
         self.path = path
 
 
+class MissingCredentialsError(GenerativeLanguageError, ValueError):
+    """A request to the service's own origin with no API key and no credentials; nothing
+    was sent. The message names where a key was looked for."""
+
+
 class ResponseDecodeError(GenerativeLanguageError):
     """A response (or a stream chunk) did not decode into the expected type."""
 
@@ -51,15 +56,21 @@ class EmptyResponseError(ResponseDecodeError):
 class APIConnectionError(GenerativeLanguageError):
     """The request could not be sent or its answer not received (no HTTP status).
 
-    The message names the host and, once the retry loop gave up, the attempts made.
+    The message ends by naming the host and, once the retry loop gave up, the attempts
+    made: ``... (127.0.0.1:8080, 4 attempts)``.
+
+    Attributes:
+        where: ``host:port`` the request went to, when known.
     """
+
+    where: str | None = None
 
     def __str__(self) -> str:
         text = super().__str__()
-        n = self.attempts
-        if n is None:
-            return text
-        return f"{text} (after {n} attempt{'' if n == 1 else 's'})"
+        said = [self.where] if self.where else []
+        if self.attempts is not None:
+            said.append(f"{self.attempts} attempt{'' if self.attempts == 1 else 's'}")
+        return f"{text} ({', '.join(said)})" if said else text
 
 
 class APITimeoutError(APIConnectionError):

@@ -14,7 +14,7 @@ from typing import Any
 
 from . import structs, upload
 from .auth import TokenSource
-from .errors import RequestValidationError, ResponseDecodeError
+from .errors import MissingCredentialsError, RequestValidationError, ResponseDecodeError
 from .headers import SECRET_HEADERS, check_headers
 from .options import (
     DEFAULT_CONNECT_TIMEOUT,
@@ -59,6 +59,12 @@ def unbind_path_fields(spec: MethodSpec, body: Any, values: Mapping[str, str]) -
 class RequestBuilder:
     """The client's fixed parts (base URL, headers, credentials, HTTP client) and the
     requests built from them."""
+
+    #: Set by the client when no key or credentials exist for the service's own origin:
+    #: every request then raises this message before anything is sent.
+    missing_credentials: str | None = None
+    #: Body of an upload chunk: sent once, then the chunk's bytes are let go.
+    _chunk_body: Any = upload.SyncChunk
 
     def __init__(
         self,
@@ -144,7 +150,13 @@ class RequestBuilder:
         values = {p.name: v for p, v in zip(spec.path_params, path_values, strict=True)}
         path = spec.template.expand(values)
         params = self.query_params(query, opts)
-        if spec.streaming:
+        if spec.normalize is not None:
+            body = spec.normalize(body)
+        if spec.switch is not None:
+            body = spec.switch.apply(spec.request, body, spec.streaming)
+            if spec.streaming:
+                params.update(spec.switch.query)
+        elif spec.streaming:
             params["alt"] = "sse"
         headers = self.request_headers()
         content = None
@@ -187,6 +199,8 @@ class RequestBuilder:
 
     def request_headers(self) -> dict[str, str]:
         if self.auth is None:
+            if self.missing_credentials is not None:
+                raise MissingCredentialsError(self.missing_credentials)
             return self.headers
         return {**self.headers, "authorization": f"Bearer {self.auth.token()}"}
 
@@ -264,9 +278,14 @@ class RequestBuilder:
             **self.headers_for(url),
             "x-goog-upload-command": "upload, finalize" if last else "upload",
             "x-goog-upload-offset": str(offset),
+            "content-length": str(len(data)),
         }
         return self.http.build_request(
-            "POST", url, content=data, headers=headers, timeout=self.timeout(opts, False)
+            "POST",
+            url,
+            content=self._chunk_body(data),
+            headers=headers,
+            timeout=self.timeout(opts, False),
         )
 
     def query_request(self, url: str, opts: CallOptions) -> Any:

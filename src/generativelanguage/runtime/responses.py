@@ -86,16 +86,27 @@ def where(request: Any) -> str:
 
 
 def classify(
-    x: Any, exc: Exception, request: Any, secrets: Iterable[str] = ()
+    x: Any, exc: Exception, request: Any = None, secrets: Iterable[str] = ()
 ) -> APIConnectionError:
-    """Our exception for an httpx transport error: the host, what failed, and why, with
-    any credential scrubbed (h11, for one, quotes an illegal header value)."""
+    """Our exception for an httpx transport error: what failed and why, with any
+    credential scrubbed (h11, for one, quotes an illegal header value), and the host it
+    went to (the request's, else the one the exception carries)."""
     text = redact(describe(exc), secrets)
+    error: APIConnectionError
     if isinstance(exc, x.TimeoutException):
-        return APITimeoutError(f"timed out talking to {where(request)}: {text}")
-    if isinstance(exc, (x.ConnectError, x.UnsupportedProtocol)):
-        return APIConnectionError(f"cannot connect to {where(request)}: {text}")
-    return APIConnectionError(f"connection to {where(request)} failed: {text}")
+        error = APITimeoutError(f"timed out: {text}")
+    elif isinstance(exc, (x.ConnectError, x.UnsupportedProtocol)):
+        error = APIConnectionError(f"cannot connect: {text}")
+    else:
+        error = APIConnectionError(f"connection failed: {text}")
+    if request is None:
+        try:
+            request = exc.request  # type: ignore[attr-defined]
+        except (AttributeError, RuntimeError):  # httpx raises RuntimeError when unset
+            request = None
+    if request is not None:
+        error.where = where(request)
+    return error
 
 
 def retryable_transport_error(x: Any, exc: Exception) -> bool:

@@ -6,10 +6,13 @@ never from the runtime testing a method's name.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from .paths import PathParam, PathTemplate
+
+if TYPE_CHECKING:
+    from .events import EventSpec, StreamSwitch
 
 
 class MethodSpec:
@@ -26,6 +29,12 @@ class MethodSpec:
         items_field: The repeated field of a paginated list response.
         long_running: The method returns a long-running operation.
         upload: Media upload paths and limits, for media-upload methods.
+        switch: The request fields that switch this REST method to its streaming form.
+        events: The event vocabulary of a stream of named events (then ``stream``
+            returns an ``EventStream``).
+        normalize: A body hook an extension document declares (``x-body-shorthand``):
+            turns the shorthand forms it accepts into the request's shape before
+            encoding.
         stream_terminal: Dotted attribute paths into a stream chunk (a list on the way
             is searched element by element); a stream is complete only when its last
             chunk has one of them set, so a stream that ends otherwise was cut.
@@ -43,6 +52,9 @@ class MethodSpec:
         "long_running",
         "upload",
         "upload_template",
+        "switch",
+        "events",
+        "normalize",
         "stream_terminal",
         "terminal_paths",
         "empty_ok",
@@ -61,6 +73,9 @@ class MethodSpec:
         items_field: str | None = None,
         long_running: bool = False,
         upload: Mapping[str, Any] | None = None,
+        switch: StreamSwitch | None = None,
+        events: EventSpec | None = None,
+        normalize: Callable[[Any], Any] | None = None,
         stream_terminal: Sequence[str] = (),
     ) -> None:
         self.id = id
@@ -76,6 +91,9 @@ class MethodSpec:
         self.upload_template = (
             PathTemplate(upload["simple"], path_params) if upload and upload.get("simple") else None
         )
+        self.switch = switch
+        self.events = events
+        self.normalize = normalize
         self.stream_terminal = tuple(stream_terminal)
         self.terminal_paths = tuple(tuple(p.split(".")) for p in self.stream_terminal)
         # An empty answer is a valid one only when there is nothing to answer: no

@@ -18,6 +18,7 @@ from . import budget as budgets
 from . import responses, upload
 from .budget import Budget
 from .errors import APIConnectionError, GenerativeLanguageError
+from .events import AsyncEventStream, EventStream
 from .options import DEFAULT_STREAM_IDLE_TIMEOUT, CallOptions, RetryPolicy
 from .pagination import AsyncPager, Pager
 from .request import RequestBuilder, unbind_path_fields
@@ -32,6 +33,12 @@ __all__ = [
     "retry_hint",
     "unbind_path_fields",
 ]
+
+
+async def _sleep(seconds: float) -> None:
+    """Sleep in the async client (asyncio is imported on first use)."""
+    await SYSTEM_CLOCK.asleep(seconds)
+
 
 logger = logging.getLogger("generativelanguage")
 
@@ -51,7 +58,7 @@ class _Base(RequestBuilder):
     def schedule(self, spec: MethodSpec, opts: CallOptions) -> Schedule:
         return Schedule(opts.retry or self.retry, spec.id, self.clock)
 
-    def classify(self, exc: Exception, request: Any) -> APIConnectionError:
+    def classify(self, exc: Exception, request: Any = None) -> APIConnectionError:
         return responses.classify(self.x, exc, request, self.secrets())
 
     def status_error(self, response: Any, body: bytes) -> GenerativeLanguageError:
@@ -94,15 +101,28 @@ class SyncTransport(_Base):
         return http
 
     def send(
+        self, spec: MethodSpec, request: Any, opts: CallOptions, redirects: bool = False
+    ) -> Any:
+        """Send with retries; return a usable response with its headers read (a 3xx only
+        when ``redirects``). Its body is the caller's to read, bounded by the read
+        timeout only; ``exchange`` also holds the body to the deadline."""
+        return self.exchange(spec, request, opts, read=False, bound=False, redirects=redirects)[0]
+
+    def exchange(
         self,
         spec: MethodSpec,
         request: Any,
         opts: CallOptions,
         *,
         read: bool = True,
+        bound: bool = True,
         redirects: bool = False,
     ) -> tuple[Any, Budget]:
         """Send with retries until an answer the call can use, or raise.
+
+        Args:
+            read: Read the body within the attempt (a unary call).
+            bound: Read the body (later, for a stream) under the attempt's budget.
 
         Returns:
             The response (its body read when ``read``) and the budget its body is read
@@ -119,7 +139,8 @@ class SyncTransport(_Base):
                 with budgets.active(budget):
                     response = self.http.send(request, stream=True, follow_redirects=False)
                 self.log(spec, request, response.status_code, t0, schedule.attempts)
-                budgets.bind(response, budget, self.x, asynchronous=False)
+                if read or bound or not self.usable(response, redirects):
+                    budgets.bind(response, budget, self.x, asynchronous=False)
                 if self.usable(response, redirects):
                     if read:
                         response.read()
@@ -167,14 +188,22 @@ class SyncTransport(_Base):
     def call(self, spec, path_values, body=None, query=None, options=None) -> Any:
         opts = self.options.merged(options)
         request = self.build(spec, path_values, body, query, opts)
-        response, _ = self.send(spec, request, opts)
+        response, _ = self.exchange(spec, request, opts)
         response.close()
         return responses.decode(spec, response.content)
 
-    def stream(self, spec, path_values, body=None, query=None, options=None) -> Stream:
+    def stream(self, spec, path_values, body=None, query=None, options=None) -> Any:
         opts = self.options.merged(options)
+        started = self.clock.monotonic()
         request = self.build(spec, path_values, body, query, opts)
-        response, budget = self.send(spec, request, opts, read=False)
+        if spec.events is not None:
+            # Streams of named events keep their own reading and resumption (events.py);
+            # their body is bounded by the idle read timeout.
+            response = self.send(spec, request, opts)
+            return EventStream(
+                self, spec, path_values, query, opts, response, self.idle(opts), started
+            )
+        response, budget = self.exchange(spec, request, opts, read=False)
         if budget.end is None:
             budget.extend(self.idle(opts))
         return Stream(response, spec, self.x, self.idle(opts), budget)
@@ -208,7 +237,7 @@ class SyncTransport(_Base):
         source = upload.Source(file, mime_type)
         try:
             request, multipart = self.upload_start(spec, path_values, body, query, opts, source)
-            response, _ = self.send(spec, request, opts)
+            response, _ = self.exchange(spec, request, opts)
             response.close()
             if multipart:
                 if progress:
@@ -250,7 +279,7 @@ class SyncTransport(_Base):
         spec = MethodSpec(f"{self.api_version}.files.download", "GET", "", streaming=True)
         request = self.download_request(target, opts)
         for _ in range(MAX_REDIRECTS):
-            response, budget = self.send(spec, request, opts, read=False, redirects=True)
+            response, budget = self.exchange(spec, request, opts, read=False, redirects=True)
             follow = self.redirect_request(request, response, opts)
             if follow is None:
                 break
@@ -279,16 +308,28 @@ class SyncTransport(_Base):
 class AsyncTransport(_Base):
     """Transport over an ``httpx.AsyncClient`` (or ``httpx2.AsyncClient``)."""
 
+    _chunk_body = upload.AsyncChunk
+
     async def send(
+        self, spec: MethodSpec, request: Any, opts: CallOptions, redirects: bool = False
+    ) -> Any:
+        """Send with retries (see ``SyncTransport.send``)."""
+        response, _ = await self.exchange(
+            spec, request, opts, read=False, bound=False, redirects=redirects
+        )
+        return response
+
+    async def exchange(
         self,
         spec: MethodSpec,
         request: Any,
         opts: CallOptions,
         *,
         read: bool = True,
+        bound: bool = True,
         redirects: bool = False,
     ) -> tuple[Any, Budget]:
-        """Send with retries (see ``SyncTransport.send``)."""
+        """Send with retries (see ``SyncTransport.exchange``)."""
         schedule = self.schedule(spec, opts)
         refreshed = False
         while True:
@@ -300,7 +341,8 @@ class AsyncTransport(_Base):
                 async with budgets.cancel_after(budget, self.x, request):
                     response = await self.http.send(request, stream=True, follow_redirects=False)
                 self.log(spec, request, response.status_code, t0, schedule.attempts)
-                budgets.bind(response, budget, self.x, asynchronous=True)
+                if read or bound or not self.usable(response, redirects):
+                    budgets.bind(response, budget, self.x, asynchronous=True)
                 if self.usable(response, redirects):
                     if read:
                         await response.aread()
@@ -344,16 +386,22 @@ class AsyncTransport(_Base):
         if self.auth is not None:
             await self.auth.atoken()  # an async provider is awaited here, then cached
         request = self.build(spec, path_values, body, query, opts)
-        response, _ = await self.send(spec, request, opts)
+        response, _ = await self.exchange(spec, request, opts)
         await response.aclose()
         return responses.decode(spec, response.content)
 
-    async def stream(self, spec, path_values, body=None, query=None, options=None) -> AsyncStream:
+    async def stream(self, spec, path_values, body=None, query=None, options=None) -> Any:
         opts = self.options.merged(options)
         if self.auth is not None:
             await self.auth.atoken()
+        started = self.clock.monotonic()
         request = self.build(spec, path_values, body, query, opts)
-        response, budget = await self.send(spec, request, opts, read=False)
+        if spec.events is not None:
+            response = await self.send(spec, request, opts)
+            return AsyncEventStream(
+                self, spec, path_values, query, opts, response, self.idle(opts), started
+            )
+        response, budget = await self.exchange(spec, request, opts, read=False)
         if budget.end is None:
             budget.extend(self.idle(opts))
         return AsyncStream(response, spec, self.x, self.idle(opts), budget)
@@ -389,7 +437,7 @@ class AsyncTransport(_Base):
         source = upload.Source(file, mime_type)
         try:
             request, multipart = self.upload_start(spec, path_values, body, query, opts, source)
-            response, _ = await self.send(spec, request, opts)
+            response, _ = await self.exchange(spec, request, opts)
             await response.aclose()
             if multipart:
                 if progress:
@@ -431,7 +479,7 @@ class AsyncTransport(_Base):
         spec = MethodSpec(f"{self.api_version}.files.download", "GET", "", streaming=True)
         request = self.download_request(target, opts)
         for _ in range(MAX_REDIRECTS):
-            response, budget = await self.send(spec, request, opts, read=False, redirects=True)
+            response, budget = await self.exchange(spec, request, opts, read=False, redirects=True)
             follow = self.redirect_request(request, response, opts)
             if follow is None:
                 break

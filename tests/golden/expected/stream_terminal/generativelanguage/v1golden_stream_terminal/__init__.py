@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 #: The Discovery revision this package was generated from.
 REVISION = "20250101"
 #: sha256 of the exact Discovery document bytes.
-DOCUMENT_SHA256 = "bbc54f210be15dc453b35a5d891dd2c4f1042df3de7b5cb44fdc9e3dbab7c4cf"
+DOCUMENT_SHA256 = "60d80871d9118661dbbaef1bb98a1054967b69e9401cfb65e27d09c327f8f7d1"
 API_VERSION = "v1golden_stream_terminal"
 
 __all__ = ["API_VERSION", "DOCUMENT_SHA256", "REVISION", "AsyncClient", "Client", "enums", "types"]

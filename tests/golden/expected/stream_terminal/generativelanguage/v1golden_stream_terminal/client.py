@@ -20,7 +20,7 @@ class Client(SyncClientBase):
     """Golden: stream terminal v1golden_stream_terminal (revision 20250101).
 
     A streaming method whose complete streams end with a chunk that carries a finish reason;
-    fixtures/extensions/ declares it with x-streamTerminal.
+    fixtures/extensions/ declares it with x-stream-terminal.
     """
 
     ROOT_URL = "https://generativelanguage.example.invalid/"
@@ -39,7 +39,7 @@ class AsyncClient(AsyncClientBase):
     """Golden: stream terminal v1golden_stream_terminal (revision 20250101), asynchronous.
 
     A streaming method whose complete streams end with a chunk that carries a finish reason;
-    fixtures/extensions/ declares it with x-streamTerminal.
+    fixtures/extensions/ declares it with x-stream-terminal.
     """
 
     ROOT_URL = "https://generativelanguage.example.invalid/"

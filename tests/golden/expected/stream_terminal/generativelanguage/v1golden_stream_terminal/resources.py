@@ -26,10 +26,7 @@ _MODELS_STREAM_GENERATE = MethodSpec(
     request=types.Request,
     response=types.Chunk,
     streaming=True,
-    stream_terminal=(
-        "candidates.finish_reason",
-        "prompt_feedback.block_reason",
-    ),
+    stream_terminal=("candidates.finish_reason", "prompt_feedback.block_reason"),
 )
 _MODELS_STREAM_OTHER = MethodSpec(
     "generativelanguage.models.streamOther",
