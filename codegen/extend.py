@@ -46,6 +46,11 @@ KEYS: dict[str, str] = {
         "resource classes or into Client and AsyncClient"
     ),
     "x-source": "any node: where the fact comes from (a URL, a recording, an SDK file)",
+    "x-websockets": (
+        "top level: {name: {'id', 'path', 'description', 'request': {'$ref'}, 'response': "
+        "{'$ref'}}}, WebSocket endpoints whose every message in each direction is one "
+        "JSON-encoded schema (the envelopes)"
+    ),
 }
 
 
