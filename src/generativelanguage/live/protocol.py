@@ -111,7 +111,8 @@ class Codec:
 
     def setup(self, model: str, config: Any = None, handle: str | None = None) -> Any:
         """The setup of a session: ``config`` (a setup Struct or dict, without the
-        model) with ``model`` and, when resuming, the session's ``handle``."""
+        model; a string ``systemInstruction`` is its text) with ``model`` and, when
+        resuming, the session's ``handle``."""
         setup_type = msgspec.structs.fields(self.client_type)
         setup_cls = next(f.type for f in setup_type if f.encode_name == "setup")
         setup_cls = _struct_of(setup_cls)
@@ -125,7 +126,12 @@ class Codec:
                     "give the model once, as connect()'s first argument",
                     path="config.model",
                 )
-            setup = structs.to_struct(setup_cls, dict(config), "config")
+            config = dict(config)
+            for key in ("systemInstruction", "system_instruction"):
+                if isinstance(config.get(key), str):
+                    # A string is the instruction's text, as in the official SDK.
+                    config[key] = {"parts": [{"text": config[key]}]}
+            setup = structs.to_struct(setup_cls, config, "config")
         else:
             setup = structs.to_struct(setup_cls, config, "config")
         setup = msgspec.structs.replace(setup, model=model_name(model))

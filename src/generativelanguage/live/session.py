@@ -20,6 +20,7 @@ from __future__ import annotations
 import importlib
 import threading
 import time
+from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from typing import Any
 
@@ -96,6 +97,11 @@ class _Core:
         #: The ``setupComplete`` message of the first connection.
         self.setup_complete: Any = None
         self._closed = False
+        #: Messages read from a broken connection by a sender before it resumed the
+        #: session, still to be handed to the receiver.
+        self._backlog: deque[Any] = deque()
+        #: Whether a receiver waits on the socket (then it, not a sender, resumes).
+        self._reading = False
 
     # -- what callers see --------------------------------------------------------------
 
@@ -157,6 +163,9 @@ class Session(_Core):
         self._exceptions = net.websockets_module("websockets.exceptions")
         self._text = _supports(self._client_module.ClientConnection.send, "text")
         self._raw = _supports(self._client_module.ClientConnection.recv, "decode")
+        # websockets 17 wants connect() as a context manager unless legacy=True; older
+        # releases return the connection directly and have no such argument.
+        self._legacy = {"legacy": True} if _supports(self._client_module.connect, "legacy") else {}
         self._ws = self._open()
 
     # -- connections -------------------------------------------------------------------
@@ -165,7 +174,9 @@ class Session(_Core):
         """A new connection with the setup sent and ``setupComplete`` received."""
         t = self.target
         try:
-            ws = self._client_module.connect(t.url, additional_headers=t.headers, **t.kwargs)
+            ws = self._client_module.connect(
+                t.url, additional_headers=t.headers, **t.kwargs, **self._legacy
+            )
         except self._exceptions.InvalidStatus as exc:
             raise net.handshake_error(exc) from None
         except (OSError, TimeoutError, self._exceptions.WebSocketException) as exc:
@@ -239,8 +250,22 @@ class Session(_Core):
                 return
             except self._exceptions.ConnectionClosed as exc:
                 error = net.closed_error(exc)
-        # Kept in the outbox: the new connection sends it again.
+            if self.state.resumption and self._reading:
+                return  # in the outbox: the receiver resumes and sends it again
+            if self._recoverable(error):
+                self._drain(ws)
         self._recover(ws, error)
+
+    def _drain(self, ws: Any) -> None:
+        """Keep what the broken connection still holds (its last messages, such as the
+        resumption update that says what the server consumed) for the receiver."""
+        while True:
+            try:
+                raw = ws.recv(self.options.close_timeout)
+            except (self._exceptions.ConnectionClosed, TimeoutError):
+                return
+            message, _ = self._decode(raw)
+            self._backlog.append(message)
 
     # -- sending -----------------------------------------------------------------------
 
@@ -305,7 +330,10 @@ class Session(_Core):
     def _next(self) -> Any | None:
         """The next server message; None when the server ended the session normally."""
         while True:
+            if self._backlog:
+                return self._backlog.popleft()
             ws = self._ws
+            self._reading = True
             try:
                 raw = ws.recv(decode=False) if self._raw else ws.recv()
             except self._exceptions.ConnectionClosedOK as exc:
@@ -324,6 +352,8 @@ class Session(_Core):
                 if move:
                     self._recover(ws, errors.Unavailable("goAway", http_status=503))
                 return message
+            finally:
+                self._reading = False
             self._recover(ws, error)
 
     def __iter__(self) -> Iterator[Any]:
@@ -496,7 +526,21 @@ class AsyncSession(_Core):
                 return
             except self._exceptions.ConnectionClosed as exc:
                 error = net.closed_error(exc)
+            if self.state.resumption and self._reading:
+                return  # in the outbox: the receiver resumes and sends it again
+            if self._recoverable(error):
+                await self._drain(ws)
         await self._recover(ws, error)
+
+    async def _drain(self, ws: Any) -> None:
+        """Keep what the broken connection still holds for the receiver."""
+        while True:
+            try:
+                raw = await self._asyncio.wait_for(ws.recv(), self.options.close_timeout)
+            except (self._exceptions.ConnectionClosed, TimeoutError, self._asyncio.TimeoutError):
+                return
+            message, _ = self._decode(raw)
+            self._backlog.append(message)
 
     async def send_client_content(self, turns: Any = None, turn_complete: bool = True) -> None:
         """Append turns to the conversation (see ``Session.send_client_content``)."""
@@ -548,7 +592,10 @@ class AsyncSession(_Core):
 
     async def _next(self) -> Any | None:
         while True:
+            if self._backlog:
+                return self._backlog.popleft()
             ws = self._ws
+            self._reading = True
             try:
                 raw = await (ws.recv(decode=False) if self._raw else ws.recv())
             except self._exceptions.ConnectionClosedOK as exc:
@@ -567,6 +614,8 @@ class AsyncSession(_Core):
                 if move:
                     await self._recover(ws, errors.Unavailable("goAway", http_status=503))
                 return message
+            finally:
+                self._reading = False
             await self._recover(ws, error)
 
     async def __aiter__(self) -> AsyncIterator[Any]:
