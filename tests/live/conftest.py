@@ -48,6 +48,18 @@ class SyncFacade:
         for message in self.session.receive():
             yield message
 
+    def __aiter__(self) -> AsyncIterator[Any]:
+        async def messages() -> AsyncIterator[Any]:
+            for message in self.session:
+                yield message
+
+        return messages()
+
+
+async def next_message(session: Any) -> Any:
+    """The session's next server message, whatever its kind."""
+    return await anext(aiter(session))
+
 
 @contextlib.asynccontextmanager
 async def open_session(

@@ -12,7 +12,7 @@ import pytest
 from generativelanguage.live.errors import SessionClosedError
 from generativelanguage.runtime import errors
 from generativelanguage.v1beta import Client
-from tests.live.conftest import KEY, KINDS, MODEL, open_session, run
+from tests.live.conftest import KEY, KINDS, MODEL, next_message, open_session, run
 
 WEATHER = {
     "functionDeclarations": [
@@ -133,6 +133,7 @@ def test_goaway_or_drop_mid_turn_resumes_with_nothing_lost(emu, kind, fault):
         async with open_session(kind, emu.url, resumption=True) as s:
             await s.send_client_content(prompts[0])
             turns.append(await s.receive_turn())
+            assert (await next_message(s)).session_resumption_update.new_handle
             # The next connection to send breaks after two more messages: mid-turn.
             emu.live.fault(fault, after=2)
             for prompt in prompts[1:]:
@@ -156,7 +157,8 @@ def test_messages_sent_while_the_connection_is_gone_are_replayed(emu, kind):
     async def main():
         async with open_session(kind, emu.url, resumption=True) as s:
             await s.send_client_content("first")
-            await s.receive_turn()  # its resumption update stays unread for now
+            await s.receive_turn()
+            assert (await next_message(s)).session_resumption_update.new_handle
             emu.live.fault("drop", after=0)
             await s.send_client_content("second")  # its answer drops the connection
             await s.send_client_content("third", turn_complete=False)
@@ -195,6 +197,7 @@ def test_close_1011_unavailable_is_resumed_when_resumption_is_on(emu, kind):
         async with open_session(kind, emu.url, resumption=True) as s:
             await s.send_client_content("one")
             await s.receive_turn()
+            assert (await next_message(s)).session_resumption_update.new_handle
             emu.live.fault("close", after=1, reason="The service is currently unavailable.")
             await s.send_client_content("two")
             turn = await s.receive_turn()

@@ -108,7 +108,7 @@ class Connection:
                 if opcode == OP_CLOSE:
                     code = struct.unpack("!H", payload[:2])[0] if len(payload) >= 2 else 1005
                     reason = payload[2:].decode("utf-8", "replace")
-                    self.close(code if code != 1005 else 1000)
+                    self.close(code if code != 1005 else 1000, wait=0)
                     raise Closed(code, reason)
                 parts.append(payload)
                 if fin:
@@ -134,13 +134,30 @@ class Connection:
         except OSError:
             raise Closed(1006, "connection dropped") from None
 
-    def close(self, code: int = 1000, reason: str = "") -> None:
-        """Send a close frame (once); the caller then stops reading."""
+    def close(self, code: int = 1000, reason: str = "", wait: float = 2.0) -> None:
+        """Send a close frame (once), then read until the client's close frame (at most
+        ``wait`` seconds) before the TCP connection may be closed: closing it while the
+        client still sends would answer with a reset, which makes the client's kernel
+        discard what it had received but not yet read (RFC 6455 section 7.1.1)."""
         if self.closed:
             return
         self.closed = True
         with contextlib.suppress(OSError):
             self._write(OP_CLOSE, struct.pack("!H", code) + reason.encode("utf-8")[:120])
+        if wait <= 0:
+            return
+        previous = self.sock.gettimeout()
+        try:
+            self.sock.settimeout(wait)
+            while True:
+                _, opcode, _ = self._frame()
+                if opcode == OP_CLOSE:
+                    return
+        except (Closed, OSError):
+            return
+        finally:
+            with contextlib.suppress(OSError):
+                self.sock.settimeout(previous)
 
     def drop(self) -> None:
         """Cut the connection with no close frame (the client sees code 1006)."""
