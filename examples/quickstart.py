@@ -28,6 +28,7 @@ STEPS = [
     ("tuning", "A tuned-model operation followed to completion"),
     ("list_models", "Paging through models"),
     ("async_text", "The async client"),
+    ("live", "A Live API session over WebSocket"),
 ]
 
 
