@@ -21,10 +21,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from benchlib import codec, data, httpbench, procs, report  # noqa: E402
+from benchlib import codec, data, httpbench, livebench, procs, report  # noqa: E402
 from benchlib.common import Results, log  # noqa: E402
 
-SUITES = ("import", "decode", "encode", "http", "memory", "codegen")
+SUITES = ("import", "decode", "encode", "http", "memory", "codegen", "live")
 
 FULL = dict(
     import_reps=30,
@@ -36,6 +36,9 @@ FULL = dict(
     sse_reps=7,
     memory_reps=5,
     codegen_reps=3,
+    live_reps=7,
+    live_batch=0.2,
+    live_chunks=1000,
 )
 QUICK = dict(
     import_reps=6,
@@ -47,6 +50,9 @@ QUICK = dict(
     sse_reps=3,
     memory_reps=1,
     codegen_reps=1,
+    live_reps=3,
+    live_batch=0.1,
+    live_chunks=300,
 )
 
 LIMITATIONS = [
@@ -65,6 +71,7 @@ LIMITATIONS = [
     "No recorded generateContent response lies within 25% of 30 KB (the largest exact "
     "one under 30 KB is ~13 KB, the next ~53 KB is re-serialized), so the 30 KB body is "
     "generated from recorded texts; the largest recorded one under 30 KB is measured too.",
+    *livebench.LIMITATIONS,
 ]
 
 
@@ -207,6 +214,12 @@ def main(argv: list[str] | None = None) -> int:
     if "codegen" in only:
         log("[codegen]")
         procs.codegen_suite(results, p["codegen_reps"], args.codegen_python)
+
+    if "live" in only:
+        log(f"[live] round trip and audio chunks x{p['live_chunks']} against the emulator")
+        livebench.live_suite(
+            results, reps=p["live_reps"], batch=p["live_batch"], chunks=p["live_chunks"]
+        )
 
     results.meta["loadavg_end"] = _loadavg()
     results.meta["duration_s"] = time.perf_counter() - started

@@ -20,6 +20,8 @@ REFS: dict[str, tuple[str, str]] = {
     "request/sequential": ("ours sync · httpx · dict body", "raw httpx sync + json"),
     "request/16 in flight": ("ours async · httpx2", "raw httpx2 async + json"),
     "sse/events": ("ours sync · httpx", "raw httpx sync iter_lines + json"),
+    "live/round trip": ("ours async", "raw websockets asyncio + msgspec"),
+    "live/audio chunks": ("ours async", "raw websockets asyncio + msgspec"),
 }
 
 
@@ -248,6 +250,37 @@ def evaluate(results: Results) -> list[Target]:
         )
     elif s is not None:
         out.append(_missing("generate both versions < 5 s", "< 5 s", s.error))
+
+    # 8. the Live API over WebSocket
+    for g, what in (
+        ("live/round trip", "Live turn round trip"),
+        ("live/audio chunks", "Live audio chunk"),
+    ):
+        for flavour in ("sync", "async"):
+            ours_name = f"ours {flavour}"
+            floor_name = f"raw websockets {'sync' if flavour == 'sync' else 'asyncio'} + msgspec"
+            o, f = _med(results, g, ours_name), _med(results, g, floor_name)
+            if o and f:
+                r = paired(results, g, ours_name, floor_name)
+                out.append(
+                    Target(
+                        f"{what}, {flavour}: ≤ 1.2× raw websockets + msgspec",
+                        f"{r:.2f}× ({fmt_time(o)} vs {fmt_time(f)})",
+                        "≤ 1.20×",
+                        r <= 1.2,
+                    )
+                )
+        o, gq = _med(results, g, "ours async"), _med(results, g, "google-genai async")
+        if o and gq:
+            r = paired(results, g, "google-genai async", "ours async")
+            out.append(
+                Target(
+                    f"{what}: faster than google-genai's live client (async)",
+                    f"{r:.2f}× faster ({fmt_time(o)} vs {fmt_time(gq)})",
+                    "> 1.00×",
+                    r > 1,
+                )
+            )
     return out
 
 

@@ -122,7 +122,7 @@ def test_runtime_wheel_metadata_carries_the_project_dependencies(wheels) -> None
     assert any(r.startswith("msgspec") for r in requires)
     assert 'httpx2>=2.0; extra == "httpx2"' in requires
     assert 'google-auth[requests]>=2.20; extra == "google-auth"' in requires
-    assert 'websockets>=13.0; extra == "live"' in requires
+    assert 'websockets>=15.0; extra == "live"' in requires
     assert sorted(meta.get_all("Provides-Extra")) == ["google-auth", "httpx2", "live"]  # not "dev"
 
 

@@ -134,10 +134,7 @@ def target(client: Any, spec: WebSocketSpec, options: Options, token: str | None
     }
     if url.startswith("wss://") and context is not None:
         kwargs["ssl"] = context
-    if proxy is not True:
-        # websockets reads the environment by default (proxy=True) from 15.0 on; older
-        # releases have no proxy support, so the argument is given only when it says
-        # something else.
+    if proxy is not True:  # True, reading the environment, is websockets' default
         kwargs["proxy"] = proxy
     return Target(url, headers, kwargs)
 

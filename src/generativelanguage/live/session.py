@@ -161,8 +161,6 @@ class Session(_Core):
         self._ws: Any = None
         self._client_module = net.websockets_module("websockets.sync.client")
         self._exceptions = net.websockets_module("websockets.exceptions")
-        self._text = _supports(self._client_module.ClientConnection.send, "text")
-        self._raw = _supports(self._client_module.ClientConnection.recv, "decode")
         # websockets 17 wants connect() as a context manager unless legacy=True; older
         # releases return the connection directly and have no such argument.
         self._legacy = {"legacy": True} if _supports(self._client_module.connect, "legacy") else {}
@@ -205,11 +203,9 @@ class Session(_Core):
             ws.close()
             raise
 
-    def _send_on(self, ws: Any, data: bytes) -> None:
-        if self._text:
-            ws.send(data, text=True)
-        else:  # websockets 13: text frames from str only
-            ws.send(data.decode("utf-8"))
+    @staticmethod
+    def _send_on(ws: Any, data: bytes) -> None:
+        ws.send(data, text=True)  # JSON as a text frame, without decoding it to str
 
     def _recover(self, failed: Any, error: Exception) -> None:
         """After ``failed`` broke with ``error``: resume on a new connection, or raise."""
@@ -335,7 +331,7 @@ class Session(_Core):
             ws = self._ws
             self._reading = True
             try:
-                raw = ws.recv(decode=False) if self._raw else ws.recv()
+                raw = ws.recv(decode=False)  # bytes: msgspec decodes them without a str
             except self._exceptions.ConnectionClosedOK as exc:
                 if self._closed:
                     return None
@@ -442,8 +438,6 @@ class AsyncSession(_Core):
         self._ws: Any = None
         self._client_module = net.websockets_module("websockets.asyncio.client")
         self._exceptions = net.websockets_module("websockets.exceptions")
-        self._text = _supports(self._client_module.ClientConnection.send, "text")
-        self._raw = _supports(self._client_module.ClientConnection.recv, "decode")
 
     async def _start(self) -> AsyncSession:
         self._ws = await self._open()
@@ -481,11 +475,9 @@ class AsyncSession(_Core):
             await ws.close()
             raise
 
-    async def _send_on(self, ws: Any, data: bytes) -> None:
-        if self._text:
-            await ws.send(data, text=True)
-        else:
-            await ws.send(data.decode("utf-8"))
+    @staticmethod
+    async def _send_on(ws: Any, data: bytes) -> None:
+        await ws.send(data, text=True)
 
     async def _recover(self, failed: Any, error: Exception) -> None:
         async with self._lock:
@@ -597,7 +589,7 @@ class AsyncSession(_Core):
             ws = self._ws
             self._reading = True
             try:
-                raw = await (ws.recv(decode=False) if self._raw else ws.recv())
+                raw = await ws.recv(decode=False)
             except self._exceptions.ConnectionClosedOK as exc:
                 if self._closed:
                     return None
