@@ -274,8 +274,78 @@ class Contenders:
         return runs, {}
 
 
+#: The emulator's answer to "ping": two text chunks, generationComplete, turnComplete.
+PING_ANSWER = [
+    b'{"serverContent":{"modelTurn":{"role":"model","parts":[{"text":"Echo:"}]}}}',
+    b'{"serverContent":{"modelTurn":{"role":"model","parts":[{"text":" ping"}]}}}',
+    b'{"serverContent":{"generationComplete":true}}',
+    b'{"serverContent":{"turnComplete":true},"usageMetadata":{"promptTokenCount":1,'
+    b'"responseTokenCount":2,"totalTokenCount":3,"responseTokensDetails":'
+    b'[{"modality":"TEXT","tokenCount":2}]}}',
+]
+
+
+def client_work(results: Results, *, reps: int, batch: float) -> None:
+    """The client's own CPU work, in process (no network, no server): what a session does
+    per turn (build and encode the turn; decode and account each server message) and
+    per audio chunk (build and encode it), vs the same with plain dicts and msgspec."""
+    from generativelanguage.live.protocol import Codec, SessionState
+    from generativelanguage.v1beta import resources, types
+
+    codec = Codec(resources.WEBSOCKETS["bidiGenerateContent"], types)
+    state = SessionState(codec, codec.setup(MODEL), resumption=False)
+    decode, encode = msgspec.json.decode, msgspec.json.encode
+
+    def ours_turn() -> None:
+        codec.client_content("ping", True)
+        for raw in PING_ANSWER:
+            message = codec.decode(raw)
+            state.on_message(message)
+            if message.turn_complete:
+                break
+
+    def floor_turn() -> None:
+        encode(TURN)
+        for raw in PING_ANSWER:
+            if (decode(raw).get("serverContent") or {}).get("turnComplete"):
+                break
+
+    def ours_chunk() -> None:
+        codec.audio(CHUNK)
+
+    def floor_chunk() -> None:
+        data = base64.b64encode(CHUNK).decode("ascii")
+        encode({"realtimeInput": {"audio": {"data": data, "mimeType": AUDIO_MIME}}})
+
+    from .common import loop
+
+    g = "live/client work per turn"
+    results.group_notes[g] = (
+        "in process: encode a text turn, decode the 4 server messages of its answer and "
+        "account for them (what a session does besides the socket)"
+    )
+    round_robin(
+        g,
+        {"ours (Codec + SessionState)": loop(ours_turn), "floor: msgspec dicts": loop(floor_turn)},
+        reps=reps,
+        batch_seconds=batch,
+        results=results,
+    )
+    g = "live/encode audio chunk"
+    results.group_notes[g] = f"in process: one realtimeInput message of {len(CHUNK)} bytes of PCM"
+    round_robin(
+        g,
+        {"ours (Codec.audio)": loop(ours_chunk), "floor: msgspec dict + base64": loop(floor_chunk)},
+        reps=reps,
+        batch_seconds=batch,
+        results=results,
+    )
+
+
 def live_suite(results: Results, *, reps: int, batch: float, chunks: int) -> None:
     from generativelanguage.emulator import spawn
+
+    client_work(results, reps=reps * 2, batch=batch / 4)
 
     emulator = spawn()
     log(f"  emulator on {emulator.url} (pid {emulator.process.pid})")

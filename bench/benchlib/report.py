@@ -22,6 +22,8 @@ REFS: dict[str, tuple[str, str]] = {
     "sse/events": ("ours sync · httpx", "raw httpx sync iter_lines + json"),
     "live/round trip": ("ours async", "raw websockets asyncio + msgspec"),
     "live/audio chunks": ("ours async", "raw websockets asyncio + msgspec"),
+    "live/client work per turn": ("ours (Codec + SessionState)", "floor: msgspec dicts"),
+    "live/encode audio chunk": ("ours (Codec.audio)", "floor: msgspec dict + base64"),
 }
 
 
@@ -251,7 +253,23 @@ def evaluate(results: Results) -> list[Target]:
     elif s is not None:
         out.append(_missing("generate both versions < 5 s", "< 5 s", s.error))
 
-    # 8. the Live API over WebSocket
+    # 8. the Live API over WebSocket: the client's own work, then over loopback sockets
+    for g, what in (
+        ("live/client work per turn", "Live client work per turn"),
+        ("live/encode audio chunk", "Live audio chunk encoding"),
+    ):
+        o_name, f_name = REFS[g]
+        o, f = _med(results, g, o_name), _med(results, g, f_name)
+        if o and f:
+            r = paired(results, g, o_name, f_name)
+            out.append(
+                Target(
+                    f"{what} (in process) ≤ 1.2× msgspec on dicts",
+                    f"{r:.2f}× ({fmt_time(o)} vs {fmt_time(f)})",
+                    "≤ 1.20×",
+                    r <= 1.2,
+                )
+            )
     for g, what in (
         ("live/round trip", "Live turn round trip"),
         ("live/audio chunks", "Live audio chunk"),

@@ -97,6 +97,12 @@ class Codec:
         self.server_type = spec.server
         self._decoder = structs.decoder(spec.server)
         self._encode = structs.encode
+        # Bound once: the hot paths (a text turn, an audio chunk) build these directly.
+        self._content = types.Content
+        self._part = types.Part
+        self._turn = types.BidiGenerateContentClientContent
+        self._realtime = types.BidiGenerateContentRealtimeInput
+        self._blob = types.Blob
 
     # -- server messages ---------------------------------------------------------------
 
@@ -146,10 +152,11 @@ class Codec:
         return self._encode(self.client_type(setup=setup))
 
     def client_content(self, turns: Any, turn_complete: bool) -> bytes:
-        t = self.types
-        content = t.BidiGenerateContentClientContent(
-            turns=contents(t, turns), turn_complete=turn_complete
-        )
+        if type(turns) is str:  # one user turn of text: the common case, built directly
+            built = [self._content(role="user", parts=[self._part(text=turns)])]
+        else:
+            built = contents(self.types, turns)
+        content = self._turn(turns=built, turn_complete=turn_complete)
         return self._encode(self.client_type(client_content=content))
 
     def realtime_input(
@@ -203,12 +210,9 @@ class Codec:
 
     def audio(self, data: bytes, mime_type: str = AUDIO_MIME_TYPE) -> bytes:
         """A realtime audio chunk: the hot path of a voice session, built directly."""
-        t = self.types
         return self._encode(
             self.client_type(
-                realtime_input=t.BidiGenerateContentRealtimeInput(
-                    audio=t.Blob(data=data, mime_type=mime_type)
-                )
+                realtime_input=self._realtime(audio=self._blob(data=data, mime_type=mime_type))
             )
         )
 
@@ -300,6 +304,8 @@ class SessionState:
     def on_message(self, message: Any) -> bool:
         """Update the state from one server message; True when the session should move
         to a new connection now (after a ``goAway``, at the first resumable point)."""
+        if message.server_content is not None:
+            return False  # most messages: nothing to account for
         update = message.session_resumption_update
         if update is not None:
             if update.resumable and update.new_handle:
