@@ -205,3 +205,20 @@ def test_each_recorded_session_replays_over_a_loopback_websocket(key, kind):
     assert received == [r["message"] for r in rows[2:] if r["direction"] == "server"]
     assert server.paths == ["/" + SPEC.path]
     assert server.headers[0]["x-goog-api-key"] == "replay-key"
+
+
+def test_an_unknown_message_kind_reaches_the_caller_with_its_json():
+    rows = [
+        {"direction": "client", "message": {"setup": {"model": "models/m"}}},
+        {"direction": "server", "message": {"setupComplete": {}}},
+        {"direction": "server", "message": {"voiceActivity": {"voiceActivityType": "START"}}},
+    ]
+    server = ReplayServer(rows)
+    try:
+        with Client(api_key="k", base_url=f"http://127.0.0.1:{server.port}/") as client:
+            with client.live.connect("m") as session:
+                message = next(iter(session))
+                assert message.kind is None
+                assert json.loads(session.last_raw) == rows[2]["message"]
+    finally:
+        server.close()

@@ -300,3 +300,41 @@ def test_server_close_1000_ends_receiving_and_sending_raises(emu):
             assert list(session) == []
             with pytest.raises(SessionClosedError):
                 session.send_client_content("again")
+
+
+def test_ephemeral_token_in_the_query_as_browsers_send_it(emu):
+    """The emulator also takes the browser form, ?access_token= (our client never uses
+    it: a token in a URL ends up in logs)."""
+    from websockets.sync.client import connect
+
+    with Client(api_key=KEY, base_url=emu.url) as c:
+        token = c.auth_tokens.create(body={"uses": 0}).name
+    path = (
+        "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContentConstrained"
+    )
+    url = emu.url.replace("http://", "ws://") + f"{path}?access_token={token}"
+    with connect(url) as ws:
+        ws.send('{"setup": {"model": "models/m"}}')
+        assert ws.recv() == '{"setupComplete":{}}'
+    assert emu.live.connections[-1]["query"] == ["access_token"]
+
+
+def test_live_is_a_v1beta_endpoint_only():
+    from generativelanguage import v1, v1beta
+
+    assert hasattr(v1beta.Client, "live") and hasattr(v1beta.AsyncClient, "live")
+    assert not hasattr(v1.Client, "live") and not hasattr(v1.AsyncClient, "live")
+    client = v1beta.Client(api_key=KEY)
+    assert "live" not in vars(client)  # built on first use, and its package loaded then
+
+
+def test_faults_of_an_emulator_in_another_process():
+    from generativelanguage.emulator import running
+
+    with running(api_key=KEY, subprocess=True) as remote:
+        with Client(api_key=KEY, base_url=remote.url) as c:
+            with c.live.connect(MODEL) as session:
+                remote.live_fault("close", after=0, code=1011, reason="Internal error encountered.")
+                session.send_client_content("hi")
+                with pytest.raises(errors.Internal, match="Internal error encountered"):
+                    session.receive_turn()
