@@ -188,3 +188,50 @@ def test_resuming_backs_off_with_the_injected_sleep_then_gives_up(emu):
             session.send_client_content("two")  # whichever of them notices the drop
             session.receive_turn()
     assert slept == [0.5, 1.0, 2.0]
+
+
+def test_keepalive_pings_notice_a_silent_peer():
+    """A server that completes the setup and then neither reads nor answers pings: the
+    waiting receive ends with a typed error once a pong is overdue."""
+    import socket
+    import threading
+
+    from generativelanguage.emulator.websocket import accept_key
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    held: list[socket.socket] = []
+
+    def serve() -> None:
+        conn, _ = listener.accept()
+        held.append(conn)
+        request = b""
+        while b"\r\n\r\n" not in request:
+            request += conn.recv(4096)
+        key = next(
+            line.split(b":", 1)[1].strip().decode()
+            for line in request.split(b"\r\n")
+            if line.lower().startswith(b"sec-websocket-key:")
+        )
+        conn.sendall(
+            b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+            b"Connection: Upgrade\r\nSec-WebSocket-Accept: "
+            + accept_key(key).encode()
+            + b"\r\n\r\n"
+        )
+        conn.sendall(b"\x81\x14" + b'{"setupComplete":{}}')  # one 20-byte text frame
+        # ...and silence: nothing read, no pong.
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        with Client(api_key=KEY, base_url=f"http://127.0.0.1:{port}/") as client:
+            session = client.live.connect(
+                MODEL, ping_interval=0.1, ping_timeout=0.2, close_timeout=0.2
+            )
+            with pytest.raises(errors.APIConnectionError):
+                list(session)
+    finally:
+        for conn in held:
+            conn.close()
+        listener.close()
