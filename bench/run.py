@@ -36,7 +36,7 @@ FULL = dict(
     sse_reps=7,
     memory_reps=5,
     codegen_reps=3,
-    live_reps=7,
+    live_reps=15,
     live_batch=0.2,
     live_chunks=1000,
 )
