@@ -184,6 +184,8 @@ def main(argv: list[str] | None = None) -> int:
     requests = data.request_bodies(records, validates)
     events, events_source = data.sse_events(records)
     results.meta["sse_events_source"] = events_source
+    interaction_frames = data.interaction_events(records)
+    results.meta["interaction_events_source"] = interaction_frames[1]
     results.meta["requests"] = [{"label": lbl, "source": src} for lbl, _, src in requests]
 
     if "import" in only:
@@ -207,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
             batch=p["http_batch"],
             n_events=p["sse_events"],
             sse_reps=p["sse_reps"],
+            interactions=interaction_frames,
         )
     if "memory" in only:
         log(f"[memory] {p['memory_reps']} runs per contender")

@@ -9,12 +9,19 @@ Traits come from the document alone (with our extension documents merged in, who
   exactly one repeated field in the response;
 * long-running: the response schema has the shape of ``google.longrunning.Operation``
   (``name`` and ``done`` plus ``response`` or ``error``);
-* media upload: ``supportsMediaUpload`` with a ``mediaUpload`` block.
+* media upload: ``supportsMediaUpload`` with a ``mediaUpload`` block;
+* a streaming twin: ``x-stream`` names the request fields that switch a method to an SSE
+  stream of events (a body field, or a query parameter instead of ``alt=sse``); the
+  method then yields two Python methods, the plain one (which refuses those fields)
+  and the twin, whose events follow ``x-stream-events``, ``x-stream-done`` and
+  ``x-stream-resume``;
+* unions: ``x-union`` lists the schemas a value may take, one per JSON kind.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import textwrap
 
@@ -39,6 +46,11 @@ _LITERAL_PATTERN = re.compile(r"^\^([A-Za-z][A-Za-z0-9_]*)\$$")
 _MIXIN = re.compile(
     r"^([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*):([A-Za-z_][A-Za-z0-9_]*)$"
 )
+
+
+def _query_value(value: object) -> str:
+    """A query parameter's text for a JSON value (``true``, not Python's ``True``)."""
+    return value if isinstance(value, str) else json.dumps(value)
 
 
 def mixin(value: object, path: str) -> ir.Mixin | None:
@@ -118,6 +130,8 @@ class _Builder:
         return row.annotation
 
     def annotation(self, node: RawSchema, owner: str, prop: str) -> str:
+        if node.union:
+            return self.union(node, owner, prop)
         if node.ref is not None:
             return self._use(type_table.OPEN) if node.dangling else node.ref
         if node.type == "array":
@@ -152,6 +166,39 @@ class _Builder:
             if row is None:
                 return self._use(type_table.OPEN)
         return self._use(row)
+
+    def json_kind(self, node: RawSchema) -> str:
+        """The JSON kind a schema's values take: one union member per kind, because
+        msgspec tells union members apart by the JSON kind alone."""
+        if node.ref is not None:
+            if node.dangling:
+                raise ValueError(f"{node.path}: a union member cannot be a dangling $ref")
+            return "object"
+        kinds = {
+            "object": "object",
+            "array": "array",
+            "string": "string",
+            "integer": "number",
+            "number": "number",
+            "boolean": "boolean",
+        }
+        if node.type not in kinds:
+            raise ValueError(f"{node.path}: a union member needs a JSON kind, not {node.type!r}")
+        return kinds[node.type]
+
+    def union(self, node: RawSchema, owner: str, prop: str) -> str:
+        seen: dict[str, str] = {}
+        members = []
+        for member in node.union:
+            kind = self.json_kind(member)
+            if kind in seen:
+                raise ValueError(
+                    f"{node.path}.x-union: {seen[kind]} and {member.path} are both JSON "
+                    f"{kind}s; a union takes one schema per JSON kind"
+                )
+            seen[kind] = member.path
+            members.append(self.annotation(member, owner, prop))
+        return " | ".join(members)
 
     def enum(self, name: str, node: RawSchema) -> None:
         pool = NamePool()
@@ -227,7 +274,23 @@ class _Builder:
             short_prefix=match.group(1) + "/" if match else None,
         )
 
-    def method(self, raw: RawMethod, chain: tuple[str, ...], spec_pool: NamePool) -> ir.Method:
+    def method(
+        self,
+        raw: RawMethod,
+        chain: tuple[str, ...],
+        spec_pool: NamePool,
+        *,
+        twin: dict | None = None,
+    ) -> ir.Method:
+        """One Python method of a Discovery method; ``twin`` is its ``x-stream`` when
+        building the streaming twin."""
+        stream = raw.x.get("x-stream")
+        dropped: set[str] = set()
+        if stream is not None:
+            self.check_stream(raw, stream)
+            dropped |= set(stream.get("query") or {})
+            if twin is None:
+                dropped |= set(stream.get("only") or ())
         placeholders = {name: plus == "+" for plus, name in _PLACEHOLDER.findall(raw.url_path)}
         by_name = {p.name: p for p in raw.parameters}
         for name in placeholders:
@@ -237,7 +300,7 @@ class _Builder:
         path_names += sorted(
             p.name for p in raw.parameters if p.location == "path" and p.name not in path_names
         )
-        query_raw = [p for p in raw.parameters if p.location == "query"]
+        query_raw = [p for p in raw.parameters if p.location == "query" and p.name not in dropped]
         reserved = set(RESERVED)
         if raw.media_upload is not None:
             reserved |= UPLOAD_KEYWORDS
@@ -255,31 +318,139 @@ class _Builder:
         if response is not None and response not in self.schemas:
             response = None
         request = raw.request if raw.request in self.schemas else None
-        streaming = raw.name.startswith("stream")
-        pagination = self.pagination(raw, response)
+        streaming = raw.name.startswith("stream") and stream is None
+        name = raw.name
+        description = raw.description
+        events = None
+        if twin is not None:
+            response = twin["response"]["$ref"]
+            streaming = True
+            name = twin["name"]
+            description = twin.get("description") or description
+            events = self.event_stream(raw, response)
+        pagination = None if twin is not None else self.pagination(raw, response)
         media = None
         if raw.media_upload is not None:
             mu = raw.media_upload
             media = ir.MediaUpload(mu.simple_path, mu.resumable_path, mu.max_size, mu.accept)
-        py_name = safe_attribute(snake_case(raw.name))
+        py_name = safe_attribute(snake_case(name))
+        switch = None
+        if stream is not None:
+            switch = ir.StreamSwitch(
+                twin=safe_attribute(snake_case(stream["name"])),
+                body=tuple(sorted((stream.get("body") or {}).items())),
+                query=tuple(
+                    sorted((k, _query_value(v)) for k, v in (stream.get("query") or {}).items())
+                ),
+            )
+        doc_raw = dataclasses.replace(raw, description=description)
         return ir.Method(
             id=raw.id,
-            wire_name=raw.name,
+            wire_name=name,
             py_name=py_name,
             spec_name=spec_pool.claim(
-                "_" + "_".join(snake_case(c) for c in (*chain, raw.name)).upper()
+                "_" + "_".join(snake_case(c) for c in (*chain, name)).upper()
             ),
             http_method=raw.http_method,
             path=raw.url_path,
-            doc=self.method_doc(raw, path_params, query_params, request, response, streaming),
+            doc=self.method_doc(
+                doc_raw, path_params, query_params, request, response, streaming, events
+            ),
             path_params=path_params,
             query_params=query_params,
             request_type=request,
             response_type=response,
             streaming=streaming,
             pagination=pagination,
-            long_running=self.is_operation(response),
+            long_running=twin is None and self.is_operation(response),
             media_upload=media,
+            switch=switch,
+            events=events,
+        )
+
+    # -- event streams (x-stream, x-stream-events, x-stream-done, x-stream-resume) -----
+
+    def check_stream(self, raw: RawMethod, stream: object) -> None:
+        where = f"{raw.path}.x-stream"
+        if not isinstance(stream, dict) or not set(stream) <= {
+            "name",
+            "response",
+            "body",
+            "query",
+            "only",
+            "description",
+        }:
+            raise ValueError(f"{where}: expected name, response, body/query, only; got {stream!r}")
+        ref = (stream.get("response") or {}).get("$ref")
+        if not isinstance(stream.get("name"), str) or ref not in self.schemas:
+            raise ValueError(f"{where}: needs a 'name' and a 'response' $ref to a schema")
+        if bool(stream.get("body")) == bool(stream.get("query")):
+            raise ValueError(f"{where}: switch with either 'body' fields or 'query' parameters")
+        if stream.get("body"):
+            fields = dict(self.schemas[raw.request].properties) if raw.request else {}
+            for key in stream["body"]:
+                if key not in fields:
+                    raise ValueError(f"{where}.body: {key!r} is no field of the request body")
+        params = {p.name for p in raw.parameters if p.location == "query"}
+        for key in [*(stream.get("query") or {}), *(stream.get("only") or ())]:
+            if key not in params:
+                raise ValueError(f"{where}: {key!r} is no query parameter of the method")
+
+    def attr_path(self, schema: str, dotted: str, where: str) -> tuple[str, ...]:
+        """Attribute names along ``dotted`` wire names, starting at Struct ``schema``."""
+        out = []
+        current: str | None = schema
+        for wire in dotted.split("."):
+            struct = self.structs.get(current or "")
+            field = (
+                next((f for f in struct.fields if f.wire_name == wire), None) if struct else None
+            )
+            if field is None:
+                raise ValueError(f"{where}: {dotted!r} names no field of {schema}")
+            out.append(field.py_name)
+            current = field.annotation if field.annotation in self.structs else None
+        return tuple(out)
+
+    def event_stream(self, raw: RawMethod, schema: str) -> ir.EventStream:
+        events = raw.x.get("x-stream-events") or {}
+        where = f"{raw.path}.x-stream-events"
+        if not isinstance(events, dict) or not set(events) <= {"type", "error"}:
+            raise ValueError(f"{where}: expected {{'type': property, 'error': type}}")
+        type_field, known = None, ()
+        if events.get("type"):
+            type_field = self.attr_path(schema, events["type"], where)[0]
+            prop = dict(self.schemas[schema].properties)[events["type"]]
+            known = tuple(prop.enum)
+            if events.get("error") and events["error"] not in known:
+                raise ValueError(f"{where}: error type {events['error']!r} is not in the enum")
+        done = raw.x.get("x-stream-done")
+        if done is not None and not isinstance(done, str):
+            raise ValueError(f"{raw.path}.x-stream-done: expected a string")
+        return ir.EventStream(type_field, known, events.get("error"), done)
+
+    def resume(self, raw: RawMethod, twin: ir.Method, twins: dict[str, ir.Method]) -> ir.Resume:
+        where = f"{raw.path}.x-stream-resume"
+        spec = raw.x["x-stream-resume"]
+        if not isinstance(spec, dict) or not {"method", "cursor", "param"} <= set(spec):
+            raise ValueError(f"{where}: expected method, cursor, param and (optionally) path")
+        target = twins.get(spec["method"])
+        if target is None:
+            raise ValueError(f"{where}: {spec['method']!r} is no method with x-stream here")
+        schema = twin.response_type or ""
+        path = tuple(
+            (name, tuple(self.attr_path(schema, p, where) for p in paths))
+            for name, paths in sorted((spec.get("path") or {}).items())
+        )
+        names = [p.wire_name for p in target.path_params]
+        if target is not twin and sorted(names) != [n for n, _ in path]:
+            raise ValueError(f"{where}: 'path' must give {names} of {target.id}")
+        if spec["param"] not in {q.wire_name for q in target.query_params}:
+            raise ValueError(f"{where}: {spec['param']!r} is no query parameter of the twin")
+        return ir.Resume(
+            spec_name=None if target is twin else target.spec_name,
+            cursor=self.attr_path(schema, spec["cursor"], where)[0],
+            param=spec["param"],
+            path=path,
         )
 
     @staticmethod
@@ -320,7 +491,9 @@ class _Builder:
         props = dict(self.schemas[response].properties)
         return {"name", "done"} <= set(props) and bool({"response", "error"} & set(props))
 
-    def method_doc(self, raw, path_params, query_params, request, response, streaming) -> str:
+    def method_doc(
+        self, raw, path_params, query_params, request, response, streaming, events=None
+    ) -> str:
         lines = []
         if raw.deprecated:
             lines.append("Deprecated.")
@@ -352,7 +525,12 @@ class _Builder:
             )
         if response:
             what = f"types.{response}"
-            if streaming:
+            if events is not None:
+                what = (
+                    f"A stream of `{what}` events (Server-Sent Events); an event of a type "
+                    "this client does not know arrives as `UnknownEvent`."
+                )
+            elif streaming:
                 what = f"A stream of `{what}` chunks (Server-Sent Events)."
             lines += ["", "Returns:", f"    {what}"]
         lines += ["", f"Discovery: {raw.id} ({raw.http_method} {raw.url_path})"]
@@ -368,13 +546,30 @@ class _Builder:
             dataclasses.replace(c, attr_name=pool.claim(c.attr_name)) for c in children
         )
         methods = []
+        twins: dict[str, ir.Method] = {}
         for m in raw.methods:
-            method = self.method(m, chain, spec_pool)
-            name = pool.claim(method.py_name)
-            if name != method.py_name:
-                self.warnings.append(f"{m.path}: method renamed to {name} (clash in resource)")
-                method = dataclasses.replace(method, py_name=name)
-            methods.append(method)
+            built = [self.method(m, chain, spec_pool)]
+            if "x-stream" in m.x:
+                built.append(self.method(m, chain, spec_pool, twin=m.x["x-stream"]))
+            for method in built:
+                name = pool.claim(method.py_name)
+                if name != method.py_name:
+                    self.warnings.append(f"{m.path}: method renamed to {name} (clash in resource)")
+                    method = dataclasses.replace(method, py_name=name)
+                methods.append(method)
+            if len(built) > 1:
+                twins[m.name] = methods[-1]
+                if methods[-2].switch.twin != methods[-1].py_name:
+                    switch = dataclasses.replace(methods[-2].switch, twin=methods[-1].py_name)
+                    methods[-2] = dataclasses.replace(methods[-2], switch=switch)
+        for m in raw.methods:
+            if "x-stream-resume" in m.x:
+                if m.name not in twins:
+                    raise ValueError(f"{m.path}.x-stream-resume: the method has no x-stream")
+                twin = twins[m.name]
+                events = dataclasses.replace(twin.events, resume=self.resume(m, twin, twins))
+                i = methods.index(twin)
+                methods[i] = twins[m.name] = dataclasses.replace(twin, events=events)
         class_name = self.resource_class_pool.claim(
             "".join(pascal_case(c) for c in chain) + "Resource"
         )

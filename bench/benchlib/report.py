@@ -20,6 +20,7 @@ REFS: dict[str, tuple[str, str]] = {
     "request/sequential": ("ours sync · httpx · dict body", "raw httpx sync + json"),
     "request/16 in flight": ("ours async · httpx2", "raw httpx2 async + json"),
     "sse/events": ("ours sync · httpx", "raw httpx sync iter_lines + json"),
+    "sse/interactions events": ("ours sync · httpx", "raw httpx sync iter_lines + json"),
     "live/round trip": ("ours async", "raw websockets asyncio + msgspec"),
     "live/audio chunks": ("ours async", "raw websockets asyncio + msgspec"),
     "live/client work per turn": ("ours (Codec + SessionState)", "floor: msgspec dicts"),
@@ -222,6 +223,36 @@ def evaluate(results: Results) -> list[Target]:
                 "≥ 6.0×",
                 r >= 6,
             )
+        )
+
+    # 5b. Interactions API streams
+    g = "sse/interactions events"
+    o_name, f_name = REFS[g]
+    o, f = _med(results, g, o_name), _med(results, g, f_name)
+    if o and f:
+        r = paired(results, g, f_name, o_name)
+        out.append(
+            Target(
+                "Interactions stream events/s: ours sync (httpx) ≥ 0.8× raw httpx iter_lines + json",
+                f"{r:.2f}× ({1 / o:,.0f} vs {1 / f:,.0f} events/s)",
+                "≥ 0.80×",
+                r >= 0.8,
+            )
+        )
+    best = _fastest(results, g, "google-genai sync")
+    if o and best:
+        r = paired(results, g, best[0], o_name)
+        out.append(
+            Target(
+                "Interactions stream events/s: ours sync (httpx) ≥ 5× google-genai interactions.create(stream=True)",
+                f"{r:.1f}× ({1 / o:,.0f} vs {1 / best[1]:,.0f} events/s, fastest google-genai: {best[0]})",
+                "≥ 5.0×",
+                r >= 5,
+            )
+        )
+    elif o:
+        out.append(
+            _missing("Interactions stream ≥ 5× google-genai", "≥ 5.0×", "google-genai not measured")
         )
 
     # 6. memory

@@ -163,6 +163,14 @@ def test_the_patches_extension_on_the_pinned_documents():
     assert manifest["extensions"] == dict(v1beta.extensions)
 
 
+def test_every_registered_key_and_every_extension_is_documented():
+    readme = (extend.EXTENSIONS / "README.md").read_text()
+    for key in extend.KEYS:
+        assert f"| `{key}` |" in readme, f"{key} is missing from the README's table of keys"
+    for path in extend.EXTENSIONS.glob("*.json"):
+        assert f"| `{path.name}` |" in readme, f"{path.name} is missing from the README"
+
+
 # -- x-websockets --------------------------------------------------------------------
 
 
@@ -199,12 +207,6 @@ def test_x_websockets_shape_errors_name_the_place(endpoint, message):
     with pytest.raises(ValueError, match="x-websockets.chat") as info:
         build_version(parse_document(_socket_doc(endpoint), "doc.json"), "p")
     assert message in str(info.value)
-
-
-def test_every_registered_key_is_documented_in_the_extensions_readme():
-    readme = (ROOT / "discovery" / "extensions" / "README.md").read_text()
-    for key in extend.KEYS:
-        assert f"| `{key}` |" in readme, f"{key} is missing from the README's table"
 
 
 def test_the_live_extension_on_the_pinned_v1beta_document():

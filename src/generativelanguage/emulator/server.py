@@ -33,7 +33,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from . import errors, live, websocket
+from . import errors, websocket
 from .errors import ApiError
 from .service import Service
 from .wire import Request, Response, error_response, json_response
@@ -136,7 +136,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self) -> None:
         emu = self.server.emulator
-        if websocket.is_upgrade(self.headers):  # the Live API (live.py)
+        if websocket.is_upgrade(self.headers):  # the Live API (rooms/live.py)
             emu.live.serve(self)
             return
         try:
@@ -259,8 +259,8 @@ class Emulator:
         self.verbose = verbose
         self.service = Service(api_key=api_key, operation_polls=operation_polls, seed=seed)
         self.faults = Faults()
-        #: The Live API (WebSocket) endpoint: its faults and connection log.
-        self.live = live.Room(self)
+        #: The Live API's room (WebSocket sessions): its faults and connection log.
+        self.live = self.service.live
         self.stopping = threading.Event()
         self._log: deque[dict[str, Any]] = deque(maxlen=2000)
         self._log_lock = threading.Lock()
@@ -344,7 +344,6 @@ class Emulator:
         """Forget resources, upload sessions, faults and the request log."""
         self.service.reset()
         self.faults.clear()
-        self.live.reset()
         with self._log_lock:
             self._log.clear()
 

@@ -32,9 +32,10 @@ from urllib.parse import parse_qs, urlsplit
 from generativelanguage.runtime import errors as runtime_errors
 from generativelanguage.runtime import structs
 
-from . import errors, model
-from .websocket import Closed, Connection
-from .wire import Request, Response, json_response
+from .. import errors, model
+from ..websocket import Closed, Connection
+from ..wire import Request, Response, json_response
+from .base import Room
 
 PREFIX = "/ws/google.ai.generativelanguage."
 METHOD = "GenerativeService.BidiGenerateContent"
@@ -73,11 +74,13 @@ class _Stop(Exception):
     """The connection ends here (a fault played, or the client left)."""
 
 
-class Room:
-    """The Live API of one emulator: resumption handles, faults, and a log."""
+class LiveRoom(Room):
+    """The Live API: its WebSocket sessions, resumption handles, faults and a log. The
+    HTTP server hands it each connection that asks to upgrade (``serve``); it has no
+    REST routes."""
 
-    def __init__(self, emulator: Any) -> None:
-        self.emulator = emulator
+    def __init__(self, svc: Any) -> None:
+        super().__init__(svc)
         self._lock = threading.Lock()
         self._faults: list[LiveFault] = []
         self._handles: dict[str, Snapshot] = {}
@@ -171,9 +174,8 @@ class Room:
             token = auth[len("Token ") :] if auth.startswith("Token ") else None
             token = token or (query.get("access_token") or [None])[0]
             entry["token"] = token
-            service = self.emulator.service
-            with service.store.lock:
-                item = service.store.get(token) if token else None
+            with self.store.lock:
+                item = self.store.get(token) if token else None
                 if item is None or not str(token).startswith("auth_tokens/"):
                     return 1008, "The ephemeral token is missing, unknown or expired."
                 uses = item.get("uses", 1) or 0
@@ -182,7 +184,7 @@ class Room:
                     return 1008, "The ephemeral token has no uses left."
                 item["_used"] = used + 1
             return None
-        key = self.emulator.api_key
+        key = self.svc.api_key
         if key is None:
             return None
         given = handler.headers.get("x-goog-api-key") or (query.get("key") or [None])[0]
@@ -238,7 +240,7 @@ def _camel(message: dict) -> dict:
 class _Session:
     """The conversation over one connection."""
 
-    def __init__(self, room: Room, conn: Connection, entry: dict):
+    def __init__(self, room: LiveRoom, conn: Connection, entry: dict):
         self.room = room
         self.conn = conn
         self.entry = entry
