@@ -31,6 +31,11 @@ EXPECTED = {
     "tuning.py": ["is ACTIVE", "seven -> eight"],
     "list_models.py": ["page 1: chat-bison-001,", "page 4:", "4 pages"],
     "async_text.py": ["Name a river. -> Echo: Name a river."],
+    "batch.py": [
+        "submitted batches/",
+        "city-000002: Echo: In one sentence: what is Lima known for? (request 2)",
+        "2000 answers, 0 errors, keys in order",
+    ],
     "interactions.py": [
         "create: completed: Echo: Name three rivers.",
         "stream: Echo: Count from one to ten, in words.",

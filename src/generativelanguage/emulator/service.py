@@ -12,6 +12,8 @@ what a matched method does is decided by the room of its family (:mod:`.rooms`):
   :mod:`.rooms.operations`;
 * files, media upload and download by :mod:`.rooms.files`;
 * the Interactions API by :mod:`.rooms.interactions`;
+* batch mode (``batchGenerateContent``, ``asyncBatchEmbedContent``) by
+  :mod:`.rooms.batches`;
 * the Live API (WebSocket sessions, handed over by the HTTP server) by :mod:`.rooms.live`.
 
 A method no room serves answers 501 UNIMPLEMENTED. The service itself keeps what every
@@ -26,6 +28,7 @@ from typing import Any
 from . import errors
 from .errors import ApiError
 from .rooms import Kind, Room
+from .rooms.batches import BatchesRoom
 from .rooms.files import FilesRoom
 from .rooms.generation import GenerationRoom
 from .rooms.interactions import InteractionsRoom
@@ -69,6 +72,7 @@ class Service:
         self.operations = OperationsRoom(self)
         self.files = FilesRoom(self)
         self.interactions = InteractionsRoom(self)
+        self.batches = BatchesRoom(self)
         #: The Live API: WebSocket sessions the HTTP server hands over, no REST route.
         self.live = LiveRoom(self)
         #: Asked in this order which serves a route; the first that does answers it
@@ -79,6 +83,7 @@ class Service:
             self.resources,
             self.operations,
             self.files,
+            self.batches,
             self.live,
         )
         self.kinds: dict[str, Kind] = {}

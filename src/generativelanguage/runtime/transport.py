@@ -360,14 +360,22 @@ class _Base:
             )
         return url
 
+    #: Body of an upload chunk: sent once, then the chunk's bytes are let go.
+    _chunk_body: Any = upload.SyncChunk
+
     def chunk_request(self, url: str, opts: CallOptions, data: bytes, offset: int, last: bool):
         headers = {
             **self.headers_for(url),
             "x-goog-upload-command": "upload, finalize" if last else "upload",
             "x-goog-upload-offset": str(offset),
+            "content-length": str(len(data)),
         }
         return self.http.build_request(
-            "POST", url, content=data, headers=headers, timeout=self.timeout(opts, False)
+            "POST",
+            url,
+            content=self._chunk_body(data),
+            headers=headers,
+            timeout=self.timeout(opts, False),
         )
 
     def query_request(self, url: str, opts: CallOptions) -> Any:
@@ -703,6 +711,8 @@ class SyncTransport(_Base):
 
 class AsyncTransport(_Base):
     """Transport over an ``httpx.AsyncClient`` (or ``httpx2.AsyncClient``)."""
+
+    _chunk_body = upload.AsyncChunk
 
     async def send(
         self, spec: MethodSpec, request: Any, opts: CallOptions, redirects: bool = False

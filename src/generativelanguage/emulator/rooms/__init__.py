@@ -7,7 +7,8 @@ routing table does not know (:meth:`Room.intercept`). Adding a family (the Live 
 batch mode) is adding a room, without touching the others.
 
 * :mod:`.generation` — the model methods (``generateContent``, embeddings, the legacy
-  PaLM methods, images, videos, batches) and the model catalogue;
+  PaLM methods, images, videos) and the model catalogue;
+* :mod:`.batches` — batch mode: batches from inline requests or JSON Lines files;
 * :mod:`.files` — files: upload sessions, download, what a ``fileData`` URI names;
 * :mod:`.resources` — generic CRUD over stored resources and the per-collection rules;
 * :mod:`.operations` — long-running operations: progress over polls, cancel;

@@ -2,7 +2,7 @@
 
 Files are only made by upload (:mod:`..uploads` speaks the protocols) or by the
 service itself (generated videos, batch results); ``GET .../files/x:download`` answers
-the service's redirect to the media path that serves the bytes.
+the service's redirect to the media path that serves the bytes, whole or a byte range.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from .base import RESOURCE_ID, Kind, Room
 
 _DOWNLOAD = re.compile(r"^/(v1beta|v1)/files/([^/:]+):download$")
 _DOWNLOAD_MEDIA = re.compile(r"^/download/(v1beta|v1)/files/([^/:]+):download$")
+_RANGE = re.compile(r"^\s*bytes=(\d+)-(\d*)\s*$")
 _FILE_URI = re.compile(r"(?:^|/)(?:v1beta|v1)/files/([a-z0-9-]+)$|^files/([a-z0-9-]+)$")
 
 
@@ -60,7 +61,7 @@ class FilesRoom(Room):
                 return self._download_redirect(req, m.group(1), m.group(2))
             m = _DOWNLOAD_MEDIA.match(path)
             if m:
-                return self._download(m.group(2))
+                return self._download(req, m.group(2))
         return None
 
     def lookup(self, uri: str) -> model.FileInfo | None:
@@ -154,10 +155,24 @@ class FilesRoom(Room):
         err = {"error": {"code": 302, "message": "Unknown Error.", "status": "UNKNOWN"}}
         return json_response(err, 302, {"Location": location})
 
-    def _download(self, file_id: str) -> Response:
+    def _download(self, req: Request, file_id: str) -> Response:
+        """The file's bytes; ``Range: bytes=N-`` or ``bytes=N-M`` (RFC 9110 section 14)
+        answers 206 with ``Content-Range``, a range past the end 416. ``ETag`` is the
+        content's SHA-256, so a resumed read can tell the file is the same."""
         name = f"files/{file_id}"
         item = self.svc.get_or_404(name)
         data = self.store.side.get(name, {}).get("bytes", b"")
-        return Response(
-            200, data, {"Content-Type": item.get("mimeType") or "application/octet-stream"}
-        )
+        headers = {
+            "Content-Type": item.get("mimeType") or "application/octet-stream",
+            "Accept-Ranges": "bytes",
+            "ETag": '"' + hashlib.sha256(data).hexdigest()[:32] + '"',
+        }
+        m = _RANGE.match(req.header("range") or "")
+        if not m:
+            return Response(200, data, headers)
+        first = int(m.group(1))
+        last = min(int(m.group(2)), len(data) - 1) if m.group(2) else len(data) - 1
+        if first >= len(data) or last < first:
+            return Response(416, b"", {**headers, "Content-Range": f"bytes */{len(data)}"})
+        headers["Content-Range"] = f"bytes {first}-{last}/{len(data)}"
+        return Response(206, data[first : last + 1], headers)

@@ -1,23 +1,20 @@
 """Generation: the model methods and the model catalogue.
 
 ``generateContent`` and its streaming sibling, token counts, embeddings, the legacy
-PaLM methods, ``predict`` (images), ``predictLongRunning`` (videos) and the batch
-methods, answered by the documented rules of :mod:`..model` from the request alone.
+PaLM methods, ``predict`` (images) and ``predictLongRunning`` (videos), answered by
+the documented rules of :mod:`..model` from the request alone (batch mode, which uses
+them, is :mod:`.batches`).
 """
 
 from __future__ import annotations
 
 import copy
-import json
-from collections.abc import Callable
 from typing import Any
 
 import msgspec
 
 from .. import catalogue, errors, model
-from ..errors import ApiError
 from ..routing import Route
-from ..store import timestamp
 from ..validation import to_json
 from ..wire import Request, Response, json_response
 from .base import TYPE_PREFIX, Handler, Room
@@ -43,8 +40,6 @@ _MODEL_METHODS = frozenset(
         "generateAnswer",
         "predict",
         "predictLongRunning",
-        "batchGenerateContent",
-        "asyncBatchEmbedContent",
     }
 )
 
@@ -305,118 +300,3 @@ class GenerationRoom(Room):
             }
 
         return json_response(self.svc.operations.start(op_name, finish))
-
-    def _batch(
-        self, req, route, params, batch: dict, *, kind: str, answer: Callable[[dict], dict]
-    ) -> Response:
-        """batchGenerateContent / asyncBatchEmbedContent: a ``batches/...`` operation."""
-        model_name = self._model_param(route, params)
-        config = batch.get("inputConfig") or {}
-        inlined = ((config.get("requests") or {}).get("requests")) or []
-        file_name = config.get("fileName")
-        lines: list[dict] = []
-        if file_name:
-            self.svc.get_or_404(file_name)
-            data = self.store.side.get(file_name, {}).get("bytes", b"")
-            for raw in data.decode("utf-8", "replace").splitlines():
-                if raw.strip():
-                    lines.append(json.loads(raw))
-        elif not inlined:
-            raise errors.invalid_argument(
-                "batch.input_config needs requests or a file_name.", "batch.input_config"
-            )
-        name = f"batches/{self.store.new_id(36)}"
-        stamp = timestamp()
-        count = len(inlined) or len(lines)
-        type_url = f"{TYPE_PREFIX}v1main.{kind}"
-        metadata: dict[str, Any] = {
-            "@type": type_url,
-            "model": model_name,
-            "displayName": batch.get("displayName", ""),
-            "createTime": stamp,
-            "updateTime": stamp,
-            "batchStats": {"requestCount": str(count), "pendingRequestCount": str(count)},
-            "state": "BATCH_STATE_PENDING",
-            "name": name,
-        }
-
-        def progress(op: dict[str, Any], fraction: float) -> None:
-            op["metadata"]["state"] = "BATCH_STATE_RUNNING"
-            op["metadata"]["updateTime"] = timestamp()
-
-        def finish(op: dict[str, Any]) -> dict[str, Any]:
-            output: dict[str, Any]
-            failed = 0
-            if inlined:
-                results = []
-                for entry in inlined:
-                    result: dict[str, Any] = {}
-                    try:
-                        result["response"] = answer(entry.get("request") or {})
-                    except ApiError as exc:
-                        result["error"] = exc.as_status()
-                        failed += 1
-                    if entry.get("metadata") is not None:
-                        result["metadata"] = entry["metadata"]
-                    results.append(result)
-                output = {"inlinedResponses": {"inlinedResponses": results}}
-            else:
-                out_lines = []
-                for line in lines:
-                    try:
-                        result = {"response": answer(line.get("request") or {})}
-                    except ApiError as exc:
-                        result = {"error": exc.as_status()}
-                        failed += 1
-                    if "key" in line:
-                        result = {"key": line["key"], **result}
-                    out_lines.append(json.dumps(result))
-                file = self.svc.files.create_file(
-                    req,
-                    {"displayName": f"{name} responses"},
-                    ("\n".join(out_lines) + "\n").encode(),
-                    "application/jsonl",
-                    source="GENERATED",
-                )
-                output = {"responsesFile": file["name"]}
-            end = timestamp()
-            meta = op["metadata"]
-            meta["output"] = output
-            meta["endTime"] = end
-            meta["updateTime"] = end
-            stats = {"requestCount": str(count)}
-            if count - failed:
-                stats["successfulRequestCount"] = str(count - failed)
-            if failed:
-                stats["failedRequestCount"] = str(failed)
-            meta["batchStats"] = stats
-            meta["state"] = "BATCH_STATE_SUCCEEDED"
-            return {"@type": f"{type_url}Output", **output}
-
-        return json_response(
-            self.svc.operations.start(name, finish, metadata=metadata, progress=progress)
-        )
-
-    def _m_batchGenerateContent(self, req, route, params, body) -> Response:
-        model_name = self._model_param(route, params)
-        self.resolve_model(model_name, "batchGenerateContent", req)
-        batch = to_json(body).get("batch") or {}
-
-        def answer(request: dict) -> dict:
-            request = {k: v for k, v in request.items() if k != "model"}
-            gen = self._generation(req, route, params, request, "generateContent")
-            rid = model.response_id(json.dumps(request, sort_keys=True).encode(), model_name)
-            return model.to_response(gen, model_name.rsplit("/", 1)[-1], rid)
-
-        return self._batch(req, route, params, batch, kind="GenerateContentBatch", answer=answer)
-
-    def _m_asyncBatchEmbedContent(self, req, route, params, body) -> Response:
-        model_name = self._model_param(route, params)
-        self.resolve_model(model_name, "asyncBatchEmbedContent", req)
-        batch = to_json(body).get("batch") or {}
-
-        def answer(request: dict) -> dict:
-            embedding, _ = self._embed_one(request)
-            return {"embedding": embedding}
-
-        return self._batch(req, route, params, batch, kind="EmbedContentBatch", answer=answer)

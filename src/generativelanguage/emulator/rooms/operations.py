@@ -16,7 +16,7 @@ from ..errors import ApiError
 from ..routing import Route
 from ..store import timestamp
 from ..wire import Response, json_response
-from .base import Handler, Kind, Room
+from .base import Handler, Room
 
 
 @dataclass
@@ -30,14 +30,8 @@ class Plan:
     progress: Callable[[dict[str, Any], float], None] | None = None
 
 
-class Batches(Kind):
-    id_length = 36
-
-
 class OperationsRoom(Room):
     """Pending operations and ``cancel``."""
-
-    kinds = {"batches": Batches()}
 
     def handler(self, route: Route) -> Handler | None:
         return self._cancel if route.method == "cancel" else None
