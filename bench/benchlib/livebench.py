@@ -98,7 +98,45 @@ class Contenders:
         self._genai_manager = manager
         return session
 
+    # Each sample starts on a fresh session (untimed): the emulator keeps a session's
+    # history, and answering takes longer as it grows, so every contender must measure
+    # the same turns of a conversation.
+
+    def fresh_ours(self) -> Any:
+        self.ours.close()
+        self.ours = self.client.live.connect(MODEL)
+        return self.ours
+
+    def fresh_raw(self) -> Any:
+        from websockets.sync.client import connect as sync_connect
+
+        self.raw.close()
+        self.raw = sync_connect(_path(self.url), additional_headers={"x-goog-api-key": API_KEY})
+        self.raw.send(msgspec.json.encode({"setup": {"model": f"models/{MODEL}"}}).decode())
+        self.raw.recv()
+        return self.raw
+
+    async def afresh_ours(self) -> Any:
+        await self.aours.close()
+        self.aours = await self.aclient.live.connect(MODEL).__aenter__()
+        return self.aours
+
+    async def afresh_raw(self) -> Any:
+        from websockets.asyncio.client import connect
+
+        await self.araw.close()
+        self.araw = await connect(_path(self.url), additional_headers={"x-goog-api-key": API_KEY})
+        await self.araw.send(msgspec.json.encode({"setup": {"model": f"models/{MODEL}"}}).decode())
+        await self.araw.recv()
+        return self.araw
+
+    async def afresh_genai(self) -> Any:
+        await self._genai_manager.__aexit__(None, None, None)
+        self.genai = await self._genai()
+        return self.genai
+
     def close(self) -> None:
+        self.closers = [lambda: self.ours.close(), lambda: self.raw.close()]
         for close in self.closers:
             try:
                 close()
@@ -134,7 +172,7 @@ class Contenders:
         turn = msgspec.json.encode(TURN)
 
         def ours(n: int) -> float:
-            s = self.ours
+            s = self.fresh_ours()
             t0 = perf()
             for _ in range(n):
                 s.send_client_content("ping")
@@ -143,7 +181,7 @@ class Contenders:
             return perf() - t0
 
         async def ours_a(n: int) -> float:
-            s = self.aours
+            s = await self.afresh_ours()
             t0 = perf()
             for _ in range(n):
                 await s.send_client_content("ping")
@@ -152,7 +190,7 @@ class Contenders:
             return perf() - t0
 
         def raw(n: int) -> float:
-            ws = self.raw
+            ws = self.fresh_raw()
             t0 = perf()
             for _ in range(n):
                 ws.send(turn, text=True)
@@ -163,7 +201,7 @@ class Contenders:
             return perf() - t0
 
         async def raw_a(n: int) -> float:
-            ws = self.araw
+            ws = await self.afresh_raw()
             t0 = perf()
             for _ in range(n):
                 await ws.send(turn, text=True)
@@ -185,7 +223,7 @@ class Contenders:
             content = types.Content(role="user", parts=[types.Part(text="ping")])
 
             async def genai_a(n: int) -> float:
-                s = self.genai
+                s = await self.afresh_genai()
                 t0 = perf()
                 for _ in range(n):
                     await s.send_client_content(turns=content, turn_complete=True)
@@ -208,7 +246,7 @@ class Contenders:
             return encode({"realtimeInput": {"audio": {"data": data, "mimeType": AUDIO_MIME}}})
 
         def ours(n: int) -> float:
-            s = self.ours
+            s = self.fresh_ours()
             t0 = perf()
             for _ in range(n):
                 s.send_realtime_input(audio=CHUNK)
@@ -218,7 +256,7 @@ class Contenders:
             return perf() - t0
 
         async def ours_a(n: int) -> float:
-            s = self.aours
+            s = await self.afresh_ours()
             t0 = perf()
             for _ in range(n):
                 await s.send_realtime_input(audio=CHUNK)
@@ -228,7 +266,7 @@ class Contenders:
             return perf() - t0
 
         def raw(n: int) -> float:
-            ws = self.raw
+            ws = self.fresh_raw()
             t0 = perf()
             for _ in range(n):
                 ws.send(chunk_message(), text=True)
@@ -240,7 +278,7 @@ class Contenders:
             return perf() - t0
 
         async def raw_a(n: int) -> float:
-            ws = self.araw
+            ws = await self.afresh_raw()
             t0 = perf()
             for _ in range(n):
                 await ws.send(chunk_message(), text=True)
@@ -261,7 +299,7 @@ class Contenders:
             from google.genai import types
 
             async def genai_a(n: int) -> float:
-                s = self.genai
+                s = await self.afresh_genai()
                 t0 = perf()
                 for _ in range(n):
                     await s.send_realtime_input(audio=types.Blob(data=CHUNK, mime_type=AUDIO_MIME))
@@ -342,6 +380,10 @@ def client_work(results: Results, *, reps: int, batch: float) -> None:
     )
 
 
+#: Turns per round-trip sample: the same conversation length for every contender.
+TURNS = 30
+
+
 def live_suite(results: Results, *, reps: int, batch: float, chunks: int) -> None:
     from generativelanguage.emulator import spawn
 
@@ -355,14 +397,18 @@ def live_suite(results: Results, *, reps: int, batch: float, chunks: int) -> Non
             g = "live/round trip"
             results.group_notes[g] = (
                 "one text turn per operation: send clientContent, receive until turnComplete "
-                "(4 server messages from the emulator, a separate process); time per turn"
+                f"(4 server messages from the emulator, a separate process); {TURNS} turns "
+                "per sample on a fresh session; time per turn"
             )
             runs, notes = cs.round_trip()
-            round_robin(g, runs, reps=reps, batch_seconds=batch, results=results, notes=notes)
+            round_robin(
+                g, runs, reps=reps, batch_seconds=0, fixed_n=TURNS, results=results, notes=notes
+            )
             g = "live/audio chunks"
             results.group_notes[g] = (
                 f"{chunks} realtimeInput audio chunks of {len(CHUNK)} bytes (20 ms of 16 kHz "
-                "PCM) per sample, then audioStreamEnd and the answer; time per chunk"
+                "PCM) per sample on a fresh session, then audioStreamEnd and the answer; time "
+                "per chunk"
             )
             runs, notes = cs.audio()
             series = round_robin(
