@@ -26,10 +26,12 @@ from . import fetch as fetching
 from .build import build_version
 from .ir import Version
 from .load import parse_document
-from .render import render_version
+from .render import render_reference, render_version
 
 ROOT = Path(__file__).resolve().parent.parent
 GENERATED = ROOT / "generated"
+#: docs/reference/<version>.md, rendered from the IR beside the code (`--check` too).
+REFERENCE = ROOT / "docs" / "reference"
 RUFF_VERSION = "0.17.6"  # part of the generator: a different ruff formats differently
 PACKAGE = "generativelanguage"
 MANIFEST = "MANIFEST.json"
@@ -109,8 +111,9 @@ def generate_document(
     rendered = {f"{package_dir}/{name}": text for name, text in render_version(version).items()}
     if format:
         with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-            formatted = pool.map(lambda kv: (kv[0], format_python(*kv)), rendered.items())
-            rendered = dict(formatted)
+            python = {p: t for p, t in rendered.items() if p.endswith(".py")}
+            formatted = pool.map(lambda kv: (kv[0], format_python(*kv)), python.items())
+            rendered.update(formatted)
     rendered[f"{package_dir}/{MANIFEST}"] = manifest(
         version, [p.rsplit("/", 1)[1] for p in rendered]
     )
@@ -129,14 +132,7 @@ def write_version(files: dict[str, str], out: Path) -> list[str]:
                 if existing.is_file() and "__pycache__" not in rel and rel not in files:
                     existing.unlink()
                     changed.append(f"removed {rel}")
-    for rel, text in sorted(files.items()):
-        path = out / rel
-        if path.is_file() and path.read_text() == text:
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-        changed.append(f"wrote {rel}")
-    return changed
+    return changed + write_files(files, out)
 
 
 def compare_version(files: dict[str, str], out: Path) -> list[str]:
@@ -149,13 +145,37 @@ def compare_version(files: dict[str, str], out: Path) -> list[str]:
                 rel = existing.relative_to(out).as_posix()
                 if existing.is_file() and "__pycache__" not in rel and rel not in files:
                     problems.append(f"extra file: {rel}")
+    return problems + compare_files(files, out)
+
+
+def compare_files(files: dict[str, str], out: Path, shown: str = "") -> list[str]:
+    """Differences between ``files`` and what ``out`` holds (other files are ignored);
+    messages name each file as ``shown + relative path``."""
+    problems = []
     for rel, text in sorted(files.items()):
         path = out / rel
         if not path.is_file():
-            problems.append(f"missing file: {rel}")
+            problems.append(f"missing file: {shown}{rel}")
         elif path.read_text() != text:
-            problems.append(f"differs from generator output: {rel}")
+            problems.append(f"differs from generator output: {shown}{rel}")
     return problems
+
+
+def write_files(files: dict[str, str], out: Path, shown: str = "") -> list[str]:
+    """Write ``files`` under ``out`` where they changed."""
+    changed = []
+    for rel, text in sorted(files.items()):
+        path = out / rel
+        if path.is_file() and path.read_text() == text:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        changed.append(f"wrote {shown}{rel}")
+    return changed
+
+
+def _docs_label(docs: Path) -> str:
+    return f"{docs.relative_to(ROOT).as_posix()}/" if docs.is_relative_to(ROOT) else f"{docs}/"
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
@@ -181,13 +201,17 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         files, version = generate_document(data, lock.file_name, format=args.format)
         for w in version.warnings:
             print(f"warning: {v}: {w}", file=sys.stderr)
+        docs = Path(args.docs)
+        reference = {f"{version.version}.md": render_reference(version)}
         if args.check:
-            problems = compare_version(files, out)
+            problems = compare_version(files, out) + compare_files(
+                reference, docs, _docs_label(docs)
+            )
             failures += problems
             for p in problems:
                 print(p, file=sys.stderr)
         else:
-            for line in write_version(files, out):
+            for line in write_version(files, out) + write_files(reference, docs, _docs_label(docs)):
                 print(line)
     if failures:
         print(
@@ -229,6 +253,7 @@ def main(argv: list[str] | None = None) -> int:
     gen.add_argument("--version", action="append", help="only this API version (repeatable)")
     gen.add_argument("--check", action="store_true", help="fail if generated/ differs")
     gen.add_argument("--out", default=str(GENERATED))
+    gen.add_argument("--docs", default=str(REFERENCE), help="where docs/reference/ goes")
     gen.add_argument("--document", help="generate this Discovery file instead of the locks")
     gen.add_argument("--no-format", dest="format", action="store_false")
     fet = sub.add_parser("fetch", help="fill the Discovery cache and verify it against the locks")

@@ -24,6 +24,7 @@ import dataclasses
 import json
 import re
 import textwrap
+from collections.abc import Container
 
 from . import ir
 from . import types as type_table
@@ -43,8 +44,9 @@ UPLOAD_KEYWORDS = frozenset({"file", "mime_type", "progress", "chunk_size"})
 _PLACEHOLDER = re.compile(r"\{(\+?)([^}]+)\}")
 _COLLECTION_PATTERN = re.compile(r"^\^([A-Za-z][A-Za-z0-9]*)/\[\^/\]\+\$$")
 _LITERAL_PATTERN = re.compile(r"^\^([A-Za-z][A-Za-z0-9_]*)\$$")
-_MIXIN = re.compile(
-    r"^([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*):([A-Za-z_][A-Za-z0-9_]*)$"
+_REF = re.compile(
+    r"^([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*):([A-Za-z_][A-Za-z0-9_]*)"
+    r"(?:\[([A-Za-z_][A-Za-z0-9_]*(?:, *[A-Za-z_][A-Za-z0-9_]*)*)\])?$"
 )
 
 
@@ -53,23 +55,69 @@ def _query_value(value: object) -> str:
     return value if isinstance(value, str) else json.dumps(value)
 
 
-def mixin(value: object, path: str) -> ir.Mixin | None:
-    """The ``x-mixin`` reference ``package.module:Class`` at ``path``, checked."""
+def pyref(value: object, path: str, key: str) -> ir.PyRef:
+    """The reference ``package.module:Name`` at ``path``.``key``, checked."""
+    match = _REF.match(value) if isinstance(value, str) else None
+    if match is None or match.group(3):
+        raise ValueError(f"{path}.{key}: expected 'package.module:Name', got {value!r}")
+    return ir.PyRef(match.group(1), match.group(2))
+
+
+def mixin(value: object, path: str, schemas: Container[str] = ()) -> ir.Mixin | None:
+    """The ``x-mixin`` reference ``package.module:Class`` (or, for a generic mixin,
+    ``package.module:Class[SchemaA, SchemaB]``) at ``path``, checked: every type argument
+    must be a schema of the document."""
     if value is None:
         return None
-    match = _MIXIN.match(value) if isinstance(value, str) else None
+    match = _REF.match(value) if isinstance(value, str) else None
     if match is None:
-        raise ValueError(f"{path}.x-mixin: expected 'package.module:Class', got {value!r}")
-    return ir.Mixin(match.group(1), match.group(2))
+        raise ValueError(
+            f"{path}.x-mixin: expected 'package.module:Class' or "
+            f"'package.module:Class[Schema, ...]', got {value!r}"
+        )
+    args = tuple(a.strip() for a in match.group(3).split(",")) if match.group(3) else ()
+    unknown = [a for a in args if a not in schemas]
+    if unknown:
+        raise ValueError(
+            f"{path}.x-mixin: type argument(s) {', '.join(unknown)} name no schema of the document"
+        )
+    return ir.Mixin(match.group(1), match.group(2), args)
 
 
-def sync_async_mixins(value: object, path: str) -> tuple[ir.Mixin | None, ir.Mixin | None]:
+def sync_async_mixins(
+    value: object, path: str, schemas: Container[str] = ()
+) -> tuple[ir.Mixin | None, ir.Mixin | None]:
     """The ``{"sync": ..., "async": ...}`` form of ``x-mixin`` for resources and clients."""
     if value is None:
         return None, None
     if not isinstance(value, dict) or not set(value) <= {"sync", "async"}:
         raise ValueError(f"{path}.x-mixin: expected {{'sync': ..., 'async': ...}}, got {value!r}")
-    return mixin(value.get("sync"), f"{path}.sync"), mixin(value.get("async"), f"{path}.async")
+    return (
+        mixin(value.get("sync"), f"{path}.sync", schemas),
+        mixin(value.get("async"), f"{path}.async", schemas),
+    )
+
+
+def body_shorthand(value: object, path: str, has_request: bool) -> ir.BodyShorthand | None:
+    """``x-body-shorthand`` on a method: ``{"normalize": "package.module:function",
+    "accepts": "package.module:TypeAlias", "description": "what else body may be"}``
+    (only ``normalize`` is required)."""
+    if value is None:
+        return None
+    keys = {"normalize", "accepts", "description"}
+    if not isinstance(value, dict) or "normalize" not in value or not set(value) <= keys:
+        raise ValueError(
+            f"{path}.x-body-shorthand: expected {{'normalize': 'package.module:function', "
+            f"'accepts': 'package.module:Type', 'description': '...'}}, got {value!r}"
+        )
+    if not has_request:
+        raise ValueError(f"{path}.x-body-shorthand: the method takes no request body")
+    accepts = value.get("accepts")
+    return ir.BodyShorthand(
+        normalize=pyref(value["normalize"], path, "x-body-shorthand.normalize"),
+        accepts=None if accepts is None else pyref(accepts, path, "x-body-shorthand.accepts"),
+        description=str(value.get("description") or ""),
+    )
 
 
 _WEBSOCKET_KEYS = frozenset({"id", "path", "description", "request", "response", "x-source"})
@@ -244,7 +292,11 @@ class _Builder:
         if node.deprecated:
             doc = "Deprecated. " + doc
         self.structs[name] = ir.Struct(
-            name, node.path, doc, tuple(fields), mixin(node.x.get("x-mixin"), node.path)
+            name,
+            node.path,
+            doc,
+            tuple(fields),
+            mixin(node.x.get("x-mixin"), node.path, self.schemas),
         )
 
     # -- methods -----------------------------------------------------------------------
@@ -366,6 +418,10 @@ class _Builder:
             media_upload=media,
             switch=switch,
             events=events,
+            body_shorthand=body_shorthand(
+                raw.x.get("x-body-shorthand"), raw.path, request is not None
+            ),
+            description=("Deprecated. " if raw.deprecated else "") + (description or ""),
         )
 
     # -- event streams (x-stream, x-stream-events, x-stream-done, x-stream-resume) -----
@@ -482,8 +538,19 @@ class _Builder:
             )
             return None
         return ir.Pagination(
-            items_field=safe_identifier(snake_case(repeated[0])), token_param="pageToken"
+            items_field=safe_identifier(snake_case(repeated[0])),
+            token_param="pageToken",
+            item_annotation=self.item_annotation(response, repeated[0]),
         )
+
+    def item_annotation(self, response: str, wire: str) -> str:
+        """One page item's annotation as resources.py spells it: ``types.<Struct>`` or a
+        builtin scalar; anything else (nested lists, maps, free JSON) is ``Any``."""
+        field = next(f for f in self.structs[response].fields if f.wire_name == wire)
+        item = type_table.element(field.annotation)
+        if item in self.structs:
+            return f"types.{item}"
+        return item if item in type_table.BUILTIN_SCALARS else "Any"
 
     def is_operation(self, response: str | None) -> bool:
         if response is None or response not in self.schemas:
@@ -501,7 +568,10 @@ class _Builder:
         lines.append(raw.description or raw.id)
         args = [(p.py_name, p.doc) for p in path_params]
         if request:
-            args.append(("body", f"The request: a `types.{request}` or a dict of the same shape."))
+            body = f"The request: a `types.{request}` or a dict of the same shape"
+            shorthand = raw.x.get("x-body-shorthand")
+            extra = shorthand.get("description") if isinstance(shorthand, dict) else None
+            args.append(("body", f"{body}; or {extra}." if extra else body + "."))
         args += [(p.py_name, p.doc) for p in query_params]
         if raw.media_upload is not None:
             args += [
@@ -573,7 +643,7 @@ class _Builder:
         class_name = self.resource_class_pool.claim(
             "".join(pascal_case(c) for c in chain) + "Resource"
         )
-        sync_mixin, async_mixin = sync_async_mixins(raw.x.get("x-mixin"), raw.path)
+        sync_mixin, async_mixin = sync_async_mixins(raw.x.get("x-mixin"), raw.path, self.schemas)
         res = ir.Resource(
             mixin=sync_mixin,
             async_mixin=async_mixin,
@@ -611,7 +681,9 @@ class _Builder:
             if "Operation" in operation_types or self.is_operation("Operation")
             else (operation_types[0] if operation_types else None)
         )
-        client_mixin, async_client_mixin = sync_async_mixins(self.doc.x.get("x-mixin"), "")
+        client_mixin, async_client_mixin = sync_async_mixins(
+            self.doc.x.get("x-mixin"), "", self.schemas
+        )
         declared = self.doc.x.get("x-websockets") or {}
         if not isinstance(declared, dict):
             raise ValueError(f"x-websockets: expected an object, got {declared!r}")

@@ -43,7 +43,14 @@ KEYS: dict[str, str] = {
     "x-mixin": (
         "schema: 'package.module:Class', a handwritten class mixed into the generated "
         "Struct; resource or top level: {'sync': ..., 'async': ...} mixed into the "
-        "resource classes or into Client and AsyncClient"
+        "resource classes or into Client and AsyncClient; 'package.module:Class[A, B]' "
+        "parameterises a generic mixin with schemas A and B of the document"
+    ),
+    "x-body-shorthand": (
+        "method: {'normalize': 'package.module:function', 'accepts': "
+        "'package.module:Type'}: more forms `body` accepts (a type alias added to the "
+        "signature) and the hook the runtime calls to turn any body into the request's "
+        "shape before encoding"
     ),
     "x-source": "any node: where the fact comes from (a URL, a recording, an SDK file)",
     "x-union": (

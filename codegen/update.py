@@ -494,7 +494,14 @@ def update(
         UpdateError: No lock, the candidate is older than the lock or is not a document
             of ``version``, the locked document cannot be found, or generation fails.
     """
-    from .__main__ import GenerateError, check_ruff_version, generate_document, write_version
+    from .__main__ import (
+        GenerateError,
+        check_ruff_version,
+        generate_document,
+        write_files,
+        write_version,
+    )
+    from .render import render_reference
 
     layout = layout or Layout.at(ROOT)
     out = out or sys.stdout
@@ -573,6 +580,9 @@ def update(
     for line in write_version(files, layout.generated):
         verb, rel = line.split(" ", 1)
         written.append(f"{verb} {layout.show(layout.generated / rel)}")
+    # The version's API reference follows its code (docs/reference/, see `generate`).
+    reference = {f"{version}.md": render_reference(ir)}
+    written += write_files(reference, layout.root / "docs" / "reference", "docs/reference/")
     fetching.write_lock(new, layout.discovery)
     written.append(f"wrote {lock_file} (revision {old.revision} → {new.revision})")
     layout.changelog.write_text(changelog, encoding="utf-8")

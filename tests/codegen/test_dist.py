@@ -98,6 +98,20 @@ def test_runtime_wheel_holds_the_runtime_and_the_conveniences(wheels) -> None:
     assert "generativelanguage/__init__.py" not in names
 
 
+def test_every_shipped_portion_is_marked_typed(wheels) -> None:
+    """PEP 561: each package of each wheel holds a py.typed, or type checkers skip it
+    and see the client as Any."""
+    expected = {
+        dist.RUNTIME_DIST: ["runtime", "gemini"],
+        **{dist.api_distribution_name(v): [v] for v in VERSIONS},
+    }
+    for name, packages in expected.items():
+        names = _names(wheels[name])
+        for package in packages:
+            assert f"generativelanguage/{package}/py.typed" in names, (name, package)
+    assert (ROOT / "src" / "generativelanguage" / "emulator" / "py.typed").is_file()
+
+
 @pytest.mark.parametrize("version", VERSIONS)
 def test_api_wheel_metadata_pins_the_runtime_and_follows_the_lock(wheels, version) -> None:
     from packaging.version import Version

@@ -271,6 +271,19 @@ def check_extension_document(g: SimpleNamespace, version: Version) -> None:
     )
 
 
+def check_body_shorthand(g: SimpleNamespace, version: Version) -> None:
+    # x-body-shorthand: the MethodSpec carries the hook; the signature names the alias.
+    assert g.resources._THINGS_ASK.normalize is mixins.prompt_body
+    assert g.resources._THINGS_PEEK.normalize is None
+    annotation = inspect.signature(g.resources.ThingsResource.ask).parameters["body"].annotation
+    assert annotation.endswith("| _ext_tests_golden_mixins.PromptShorthand")
+    # x-mixin with type arguments: a generic mixin parameterised by the document's schemas.
+    reply = _decode(g.types.Reply, {"chunks": [{"text": "a"}, {"text": "b"}]})
+    assert reply.first == g.types.Chunk(text="a")
+    assert g.types.Reply.__orig_bases__[0] == mixins.RepliesMixin["Chunk"]
+    assert g.client.Client.__orig_bases__[0] == mixins.AskingClientMixin["types.Reply"]
+
+
 def check_event_stream(g: SimpleNamespace, version: Version) -> None:
     # x-union: one annotation per JSON kind, decoded by msgspec alone.
     for sample in ("hi", [{"type": "text", "text": "a"}], {"type": "text", "text": "b"}):

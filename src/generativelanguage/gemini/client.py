@@ -1,28 +1,49 @@
 """What the Gemini API's ``Client`` and ``AsyncClient`` add to the generated clients.
 
-``discovery/extensions/generativelanguage.<version>.conveniences.json`` name these
-classes as the clients' ``x-mixin``; each convenience is one attribute here, imported
-lazily so that building a client stays cheap.
+``discovery/extensions/generativelanguage.<version>.conveniences.json`` names these classes as
+the clients' ``x-mixin``, parameterised with each version's ``GenerateContentResponse``,
+``Content`` and ``GenerationConfig`` so that type checkers see that version's types.
+Each convenience is one attribute here, importing its module on first use.
 """
 
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 if TYPE_CHECKING:
     from generativelanguage.live import AsyncLive, Live
 
+    from .chats import AsyncChats, Chats
 
-class ClientMixin:
+R = TypeVar("R")
+C = TypeVar("C")
+G = TypeVar("G")
+
+
+class ClientMixin(Generic[R, C, G]):
     """Conveniences of the blocking ``Client``."""
 
+    @cached_property
+    def chats(self) -> Chats[R, C, G]:
+        """Conversations: ``client.chats.create(model, ...)``."""
+        from .chats import Chats
 
-class AsyncClientMixin:
+        return Chats(self)
+
+
+class AsyncClientMixin(Generic[R, C, G]):
     """Conveniences of the ``AsyncClient``."""
 
+    @cached_property
+    def chats(self) -> AsyncChats[R, C, G]:
+        """Conversations: ``client.chats.create(model, ...)``, each message awaited."""
+        from .chats import AsyncChats
 
-class V1betaClientMixin(ClientMixin):
+        return AsyncChats(self)
+
+
+class V1betaClientMixin(ClientMixin[R, C, G]):
     """Conveniences of the blocking v1beta ``Client``: those of every version, plus the
     Live API (a v1beta endpoint)."""
 
@@ -34,7 +55,7 @@ class V1betaClientMixin(ClientMixin):
         return Live(self)
 
 
-class AsyncV1betaClientMixin(AsyncClientMixin):
+class AsyncV1betaClientMixin(AsyncClientMixin[R, C, G]):
     """Conveniences of the v1beta ``AsyncClient``: those of every version, plus the Live
     API."""
 

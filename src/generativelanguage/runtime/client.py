@@ -12,14 +12,24 @@ import importlib
 import os
 import sys
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from . import operations
 from .auth import TokenSource
 from .options import CallOptions, RetryPolicy
 from .transport import AsyncTransport, SyncTransport
 
+if TYPE_CHECKING:
+    if sys.version_info >= (3, 11):
+        from typing import Self
+    else:
+        from typing_extensions import Self
+
 _VERSION = "0.1.0"
+#: The API version's ``Operation`` type (generated clients name it), and the type a
+#: caller expects an operation's ``response`` to hold.
+OpT = TypeVar("OpT")
+R = TypeVar("R")
 API_KEY_ENV = ("GEMINI_API_KEY", "GOOGLE_API_KEY")
 
 
@@ -46,6 +56,39 @@ def resolve_api_key(api_key: str | None) -> str | None:
             "(control characters or non-ASCII); check how the key was copied"
         )
     return key or None
+
+
+def missing_credentials(
+    base_url: str, root_url: str, api_key: str | None, auth: Any, headers: Mapping[str, str]
+) -> str | None:
+    """Why a client cannot talk to ``base_url``, or None when it can.
+
+    The service's own origin (its root URL, or any ``*.googleapis.com`` host such as a
+    regional endpoint) refuses anonymous calls with a 403 that names neither cause nor
+    cure, so the client says it before sending anything. Any other ``base_url`` (a local
+    emulator, a proxy that adds credentials) is left to decide for itself.
+    """
+    if api_key or auth is not None:
+        return None
+    if any(k.lower() in ("x-goog-api-key", "authorization") for k in headers):
+        return None
+    host = _host(base_url)
+    if not host or (host != _host(root_url) and not host.endswith(".googleapis.com")):
+        return None
+    looked = " or ".join(f"${name}" for name in API_KEY_ENV)
+    return (
+        f"no API key for {host}: pass api_key= or set {looked} (neither is set), or pass "
+        "credentials= for OAuth; a local base_url (such as the emulator) needs no key"
+    )
+
+
+def _host(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
 
 
 def http_module(http_client: Any = None, backend: str | None = None) -> Any:
@@ -115,6 +158,9 @@ class _ClientBase:
             base_headers["x-goog-api-key"] = self._api_key
         base_headers.update(headers or {})
         self.base_url = base_url or self.ROOT_URL
+        missing = missing_credentials(
+            self.base_url, self.ROOT_URL, self._api_key, self._auth, base_headers
+        )
         self._transport = self._transport_class(
             http=http_client,
             http_factory=self._http_factory(x),
@@ -126,6 +172,7 @@ class _ClientBase:
             auth=self._auth,
             api_version=self.API_VERSION,
         )
+        self._transport.missing_credentials = missing
         self._bind(self._transport)
 
     @staticmethod
@@ -151,12 +198,32 @@ class _ClientBase:
         return types, getattr(types, self._OPERATION_TYPE, None)
 
 
-class SyncClientBase(_ClientBase):
-    """Blocking client base."""
+class SyncClientBase(_ClientBase, Generic[OpT]):
+    """Blocking client base; ``OpT`` is the API version's ``Operation`` type."""
+
+    @overload
+    def wait_operation(
+        self,
+        operation: OpT | str,
+        *,
+        timeout: float | None = ...,
+        options: CallOptions | None = ...,
+    ) -> OpT: ...
+
+    @overload
+    def wait_operation(
+        self,
+        operation: OpT | str,
+        response_type: type[R],
+        *,
+        timeout: float | None = ...,
+        options: CallOptions | None = ...,
+    ) -> R: ...
 
     def wait_operation(
         self,
         operation: Any,
+        response_type: Any = None,
         *,
         timeout: float | None = operations.DEFAULT_TIMEOUT,
         options: CallOptions | None = None,
@@ -166,19 +233,25 @@ class SyncClientBase(_ClientBase):
         Args:
             operation: An operation returned by a method, or its name
                 (``tunedModels/x/operations/y``, ``batches/z``).
+            response_type: The type the operation's ``response`` holds (e.g.
+                ``types.TunedModel``): given, the call returns that response itself,
+                typed, instead of the operation.
             timeout: Overall seconds to wait (None: no limit).
             options: Per-call options for each poll.
 
         Returns:
             The final operation, with ``response`` decoded into the Struct its ``@type``
-            names when this API version defines it.
+            names when this API version defines it; or, with ``response_type``, that
+            response.
 
         Raises:
             APIError: The subclass for the operation's ``error`` when it failed.
             APITimeoutError: Not done within ``timeout``.
+            ResponseDecodeError: ``response_type`` given, and the operation's response
+                is missing or of another type.
         """
         types, operation_type = self._operation_types()
-        return operations.wait(
+        done = operations.wait(
             self._transport,
             types,
             self.API_VERSION,
@@ -187,6 +260,7 @@ class SyncClientBase(_ClientBase):
             timeout,
             options,
         )
+        return done if response_type is None else operations.response_as(done, response_type)
 
     def download(self, file: Any, destination: Any, *, options: CallOptions | None = None) -> int:
         """Stream a file's bytes to ``destination`` (a path or a binary file object).
@@ -205,15 +279,15 @@ class SyncClientBase(_ClientBase):
         if self._owns_http:
             self._transport.close()
 
-    def __enter__(self) -> Any:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
 
 
-class AsyncClientBase(_ClientBase):
-    """Asynchronous client base."""
+class AsyncClientBase(_ClientBase, Generic[OpT]):
+    """Asynchronous client base; ``OpT`` is the API version's ``Operation`` type."""
 
     _transport_class = AsyncTransport
 
@@ -221,16 +295,36 @@ class AsyncClientBase(_ClientBase):
     def _http_factory(x: Any) -> Any:
         return x.AsyncClient
 
+    @overload
+    async def wait_operation(
+        self,
+        operation: OpT | str,
+        *,
+        timeout: float | None = ...,
+        options: CallOptions | None = ...,
+    ) -> OpT: ...
+
+    @overload
+    async def wait_operation(
+        self,
+        operation: OpT | str,
+        response_type: type[R],
+        *,
+        timeout: float | None = ...,
+        options: CallOptions | None = ...,
+    ) -> R: ...
+
     async def wait_operation(
         self,
         operation: Any,
+        response_type: Any = None,
         *,
         timeout: float | None = operations.DEFAULT_TIMEOUT,
         options: CallOptions | None = None,
     ) -> Any:
         """Poll a long-running operation until it is done (see ``Client.wait_operation``)."""
         types, operation_type = self._operation_types()
-        return await operations.async_wait(
+        done = await operations.async_wait(
             self._transport,
             types,
             self.API_VERSION,
@@ -239,6 +333,7 @@ class AsyncClientBase(_ClientBase):
             timeout,
             options,
         )
+        return done if response_type is None else operations.response_as(done, response_type)
 
     async def download(
         self, file: Any, destination: Any, *, options: CallOptions | None = None
@@ -250,7 +345,7 @@ class AsyncClientBase(_ClientBase):
         if self._owns_http:
             await self._transport.close()
 
-    async def __aenter__(self) -> Any:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *exc: object) -> None:

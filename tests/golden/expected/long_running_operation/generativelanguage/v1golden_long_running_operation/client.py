@@ -12,13 +12,14 @@ from typing import TYPE_CHECKING
 from generativelanguage.runtime.client import AsyncClientBase, SyncClientBase
 
 if TYPE_CHECKING:
+    from . import types  # noqa: F401 (named in the bases' string type arguments)
     from .resources import (
         AsyncTunedModelsResource,
         TunedModelsResource,
     )
 
 
-class Client(SyncClientBase):
+class Client(SyncClientBase["types.Operation"]):
     """Golden: long-running operation v1golden_long_running_operation (revision 20250101).
 
     A method answering with a google.longrunning.Operation-shaped schema.
@@ -36,7 +37,7 @@ class Client(SyncClientBase):
         return TunedModelsResource(self._transport)
 
 
-class AsyncClient(AsyncClientBase):
+class AsyncClient(AsyncClientBase["types.Operation"]):
     """Golden: long-running operation v1golden_long_running_operation (revision 20250101),
     asynchronous.
 
