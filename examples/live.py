@@ -13,8 +13,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import TYPE_CHECKING, Any
 
 from generativelanguage.v1beta import Client
+
+if TYPE_CHECKING:
+    from generativelanguage.emulator import Emulator
+    from generativelanguage.live import Turn
 
 CONFIG = {
     "generationConfig": {"responseModalities": ["AUDIO"]},
@@ -40,16 +45,16 @@ CONFIG = {
 }
 
 
-def get_weather(city: str) -> dict:
+def get_weather(city: str) -> dict[str, Any]:
     return {"city": city, "forecast": "sunny", "celsius": 21}
 
 
-def describe(turn) -> str:
+def describe(turn: Turn) -> str:
     seconds = len(turn.audio) / 2 / (turn.sample_rate or 24000)
     return f"{turn.output_transcription!r} ({seconds:.2f} s of {turn.mime_type})"
 
 
-def main(emulator=None) -> None:
+def main(emulator: Emulator | None = None) -> None:
     model = os.environ.get("GEMINI_LIVE_MODEL", "gemini-2.5-flash-native-audio-latest")
     base_url = os.environ.get("GEMINI_BASE_URL") or None
     with Client(base_url=base_url) as client:

@@ -338,3 +338,30 @@ def test_faults_of_an_emulator_in_another_process():
                 session.send_client_content("hi")
                 with pytest.raises(errors.Internal, match="Internal error encountered"):
                     session.receive_turn()
+
+
+def get_weather(city: str) -> dict[str, object]:
+    """Look up the weather for a city.
+
+    Args:
+        city: The city's name.
+    """
+    return {"city": city, "forecast": "sunny"}
+
+
+@KINDS
+def test_python_functions_in_the_config_are_declared_and_called_automatically(emu, kind):
+    """The function calling of chats (generativelanguage.gemini.functions) in a Live
+    session: declared from the signature and docstring, run when the model calls it."""
+
+    async def main():
+        async with open_session(kind, emu.url, config={"tools": [get_weather]}) as s:
+            await s.send_client_content("Please call get_weather for Paris.")
+            return await s.receive_turn()
+
+    turn = run(main())
+    assert turn.complete and turn.tool_calls[0].args == {"city": "Paris"}
+    assert turn.text == 'Result of get_weather: {"result": {"city": "Paris", "forecast": "sunny"}}.'
+    # The model called it because the setup declared it; the session sent the result.
+    (answer,) = emu.live.connections[0]["consumed"][1]["toolResponse"]["functionResponses"]
+    assert answer["name"] == "get_weather" and answer["response"]["result"]["city"] == "Paris"

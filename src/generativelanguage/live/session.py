@@ -81,6 +81,16 @@ class _Core:
         spec = sockets[name]
         self.types = types
         self.codec = Codec(spec, types)
+        #: Python functions given in ``config["tools"]`` (issue 10's function calling,
+        #: ``generativelanguage.gemini.functions``): declared from their signatures, and
+        #: run when the model calls them during ``receive_turn``.
+        self.toolbox: Any = None
+        if isinstance(config, Mapping) and config.get("tools"):
+            from generativelanguage.gemini import functions
+
+            if any(functions.is_function(t) for t in config["tools"]):
+                self.toolbox = functions.Toolbox(config["tools"])
+                config = {**config, "tools": self.toolbox.wire}
         setup = self.codec.setup(model, config)
         if resumption is None:
             resumption = setup.session_resumption is not None
@@ -142,9 +152,18 @@ class _Core:
             raise SessionClosedError("the Live session is closed")
 
     def _answers(self, turn: Turn, tools: Tools | None, start: int) -> list[dict] | None:
+        """Answers to the turn's new calls by ``tools``; None to leave them to the caller
+        (or to the session's Python functions, see ``_toolbox_calls``)."""
         if tools is None or len(turn.tool_calls) <= start:
             return None
         return tool_answers(turn.tool_calls[start:], tools)
+
+    def _toolbox_calls(self, turn: Turn, tools: Tools | None, start: int) -> list[Any]:
+        """The turn's new calls when the session's Python functions can answer them all."""
+        calls = turn.tool_calls[start:]
+        if tools is None and self.toolbox is not None and self.toolbox.can_run(calls):
+            return calls
+        return []
 
 
 class Session(_Core):
@@ -375,12 +394,15 @@ class Session(_Core):
         """The whole current model turn, joined: its text, its PCM audio,
         transcriptions, tool calls and usage.
 
+        Calls to the Python functions given in the config's ``tools`` are answered
+        automatically (run, their results sent back), as chats do.
+
         Args:
-            tools: Answer tool calls automatically: a mapping of function name to a
-                Python callable called with the call's arguments, or one callable
+            tools: Answer other tool calls automatically: a mapping of function name to
+                a Python callable called with the call's arguments, or one callable
                 given each ``FunctionCall`` and returning the response dict. Without
-                it the turn is returned at the first tool call, for the caller to
-                answer with ``send_tool_response``.
+                it (and without a Python function for the call) the turn is returned at
+                the tool call, for the caller to answer with ``send_tool_response``.
         """
         turn, start, answered = Turn(), self.resumptions, 0
         while True:
@@ -394,7 +416,11 @@ class Session(_Core):
             if turn.complete:
                 return turn
             if message.tool_call is not None:
-                answers = self._answers(turn, tools, answered)
+                calls = self._toolbox_calls(turn, tools, answered)
+                if calls:
+                    answers = [p["functionResponse"] for p in self.toolbox.run(calls)]
+                else:
+                    answers = self._answers(turn, tools, answered)
                 if answers is None:
                     return turn
                 answered = len(turn.tool_calls)
@@ -641,7 +667,12 @@ class AsyncSession(_Core):
             if turn.complete:
                 return turn
             if message.tool_call is not None:
-                answers = self._answers(turn, tools, answered)
+                calls = self._toolbox_calls(turn, tools, answered)
+                if calls:
+                    parts = await self.toolbox.arun(calls)
+                    answers = [p["functionResponse"] for p in parts]
+                else:
+                    answers = self._answers(turn, tools, answered)
                 if answers is None:
                     return turn
                 answered = len(turn.tool_calls)
