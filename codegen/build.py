@@ -121,6 +121,41 @@ def body_shorthand(value: object, path: str, has_request: bool) -> ir.BodyShorth
     )
 
 
+_WEBSOCKET_KEYS = frozenset({"id", "path", "description", "request", "response", "x-source"})
+
+
+def websocket(name: str, node: object, schemas: dict) -> tuple[ir.WebSocket | None, str | None]:
+    """The endpoint ``x-websockets.<name>``, checked; or None and a warning naming the
+    place when an envelope schema is missing from the document (the endpoint would be
+    unusable, so it is left out rather than generated wrong)."""
+    where = f"x-websockets.{name}"
+    if not isinstance(node, dict) or not set(node) <= _WEBSOCKET_KEYS:
+        extra = sorted(set(node) - _WEBSOCKET_KEYS) if isinstance(node, dict) else node
+        raise ValueError(f"{where}: expected keys {sorted(_WEBSOCKET_KEYS)}, got {extra!r}")
+    refs = {}
+    for key in ("request", "response"):
+        ref = (node.get(key) or {}).get("$ref") if isinstance(node.get(key), dict) else None
+        if not isinstance(ref, str):
+            raise ValueError(f"{where}.{key}: expected {{'$ref': <schema id>}}")
+        if ref not in schemas:
+            return None, f"{where}.{key}: $ref {ref!r} names no schema; endpoint left out"
+        refs[key] = ref
+    for key in ("id", "path"):
+        if not isinstance(node.get(key), str) or not node[key]:
+            raise ValueError(f"{where}.{key}: expected a non-empty string")
+    return (
+        ir.WebSocket(
+            wire_name=name,
+            id=node["id"],
+            path=node["path"].lstrip("/"),
+            doc=node.get("description") or "",
+            request_type=refs["request"],
+            response_type=refs["response"],
+        ),
+        None,
+    )
+
+
 class _Builder:
     def __init__(self, doc: RawDocument, package: str) -> None:
         self.doc = doc
@@ -679,6 +714,16 @@ class _Builder:
         client_mixin, async_client_mixin = sync_async_mixins(
             self.doc.x.get("x-mixin"), "", self.schemas
         )
+        declared = self.doc.x.get("x-websockets") or {}
+        if not isinstance(declared, dict):
+            raise ValueError(f"x-websockets: expected an object, got {declared!r}")
+        sockets = []
+        for name in sorted(declared):
+            endpoint, warning = websocket(name, declared[name], self.schemas)
+            if warning:
+                self.warnings.append(warning)
+            if endpoint is not None:
+                sockets.append(endpoint)
         return ir.Version(
             operation_type=operation_type,
             api_name=self.doc.name,
@@ -701,6 +746,7 @@ class _Builder:
             extensions=self.doc.extensions,
             client_mixin=client_mixin,
             async_client_mixin=async_client_mixin,
+            websockets=tuple(sockets),
         )
 
 

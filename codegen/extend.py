@@ -76,6 +76,11 @@ KEYS: dict[str, str] = {
         "streaming method: field paths into the response (wire names, dotted; lists are "
         "searched) of which one is set in a complete stream's last chunk"
     ),
+    "x-websockets": (
+        "top level: {name: {'id', 'path', 'description', 'request': {'$ref'}, 'response': "
+        "{'$ref'}}}, WebSocket endpoints whose every message in each direction is one "
+        "JSON-encoded schema (the envelopes)"
+    ),
 }
 
 

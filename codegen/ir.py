@@ -357,6 +357,19 @@ class Resource:
 
 
 @dataclass(frozen=True)
+class WebSocket:
+    """A WebSocket endpoint declared by ``x-websockets``: a path below the root URL and
+    the two envelope schemas, one JSON text message each way."""
+
+    wire_name: str  # "bidiGenerateContent"
+    id: str  # "google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent"
+    path: str  # relative to the root URL, e.g. "ws/google.ai...BidiGenerateContent"
+    doc: str
+    request_type: str  # schema of every client message
+    response_type: str  # schema of every server message
+
+
+@dataclass(frozen=True)
 class Version:
     api_name: str
     version: str
@@ -381,6 +394,8 @@ class Version:
     extensions: tuple[tuple[str, str], ...] = ()
     client_mixin: Mixin | None = None
     async_client_mixin: Mixin | None = None
+    #: WebSocket endpoints (``x-websockets``), sorted by wire name.
+    websockets: tuple[WebSocket, ...] = ()
 
     @property
     def _operation_arg(self) -> str:
@@ -450,6 +465,10 @@ class Version:
     @property
     def uses_upload(self) -> bool:
         return any(m.media_upload is not None for m in self.methods)
+
+    @property
+    def uses_websockets(self) -> bool:
+        return bool(self.websockets)
 
     @property
     def uses_bodies(self) -> bool:

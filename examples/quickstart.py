@@ -30,6 +30,7 @@ STEPS = [
     ("list_models", "Paging through models"),
     ("async_text", "The async client"),
     ("interactions", "The Interactions API: streamed, a conversation, background work"),
+    ("live", "A Live API session over WebSocket"),
 ]
 
 

@@ -59,6 +59,11 @@ EXPECTED = {
         "cancel: cancelled",
         "deleted 3 interactions",
     ],
+    "live.py": [
+        "model says: 'Echo: Say hello to the Live API.' (0.70 s of audio/pcm;rate=24000)",
+        "model called get_weather({'city': 'Paris'})",
+        "heard 'audio of 0.50 seconds'",
+    ],
 }
 
 
@@ -116,7 +121,7 @@ def test_examples_against_the_emulator(served):
 def test_quickstart_against_a_running_emulator(served):
     result = _run("quickstart.py", served.url)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Done: 12 of 12 steps succeeded." in result.stdout
+    assert "Done: 13 of 13 steps succeeded." in result.stdout
 
 
 def test_quickstart_starts_its_own_emulator():
@@ -124,7 +129,14 @@ def test_quickstart_starts_its_own_emulator():
     result = _run("quickstart.py", None)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Started a local Gemini API emulator at http://127.0.0.1:" in result.stdout
-    assert "Done: 12 of 12 steps succeeded." in result.stdout
+    assert "Done: 13 of 13 steps succeeded." in result.stdout
+
+
+def test_live_example_starts_its_own_emulator_and_survives_a_goaway():
+    result = _run("live.py", None)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Started a local Gemini API emulator" in result.stdout
+    assert "after 1 resumption(s) the model says: 'Echo: And after the goAway?" in result.stdout
 
 
 def test_interactions_example_starts_its_own_emulator():

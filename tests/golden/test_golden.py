@@ -343,6 +343,22 @@ def check_event_stream(g: SimpleNamespace, version: Version) -> None:
     assert dict(got.url.params) == {"after": "e3", "stream": "true"}
 
 
+def check_websocket_endpoint(g: SimpleNamespace, version: Version) -> None:
+    # x-websockets: the endpoint is data in the IR, printed as a WebSocketSpec.
+    assert list(g.resources.WEBSOCKETS) == ["chat"]
+    spec = g.resources.WEBSOCKETS["chat"]
+    assert (spec.id, spec.path) == ("golden.Chat", "ws/golden.Chat")
+    assert (spec.client, spec.server) == (g.types.ClientMessage, g.types.ServerMessage)
+    assert spec.url("https://h.example/") == "wss://h.example/ws/golden.Chat"
+    assert spec.url("http://127.0.0.1:8/") == "ws://127.0.0.1:8/ws/golden.Chat"
+    message = _decode(spec.server, {"reply": "hi", "lastIndex": "7", "newKind": {}})
+    assert (message.reply, message.last_index) == ("hi", 7)
+    assert _wire(spec.client(setup=g.types.Setup(model="m"))) == {"setup": {"model": "m"}}
+    assert any(
+        w.startswith("x-websockets.lost.response: $ref 'NoSuchMessage'") for w in version.warnings
+    )
+
+
 CHECKS: dict[str, Callable[[SimpleNamespace, Version], None]] = {
     name.removeprefix("check_"): fn for name, fn in globals().items() if name.startswith("check_")
 }

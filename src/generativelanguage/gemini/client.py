@@ -12,6 +12,8 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 if TYPE_CHECKING:
+    from generativelanguage.live import AsyncLive, Live
+
     from .chats import AsyncChats, Chats
 
 R = TypeVar("R")
@@ -39,3 +41,27 @@ class AsyncClientMixin(Generic[R, C, G]):
         from .chats import AsyncChats
 
         return AsyncChats(self)
+
+
+class V1betaClientMixin(ClientMixin[R, C, G]):
+    """Conveniences of the blocking v1beta ``Client``: those of every version, plus the
+    Live API (a v1beta endpoint)."""
+
+    @cached_property
+    def live(self) -> Live:
+        """Live API sessions over WebSocket (``pip install 'generativelanguage[live]'``)."""
+        from generativelanguage.live import Live
+
+        return Live(self)
+
+
+class AsyncV1betaClientMixin(AsyncClientMixin[R, C, G]):
+    """Conveniences of the v1beta ``AsyncClient``: those of every version, plus the Live
+    API."""
+
+    @cached_property
+    def live(self) -> AsyncLive:
+        """Live API sessions over WebSocket (``pip install 'generativelanguage[live]'``)."""
+        from generativelanguage.live import AsyncLive
+
+        return AsyncLive(self)
