@@ -128,7 +128,8 @@ def soak_async(backend: str, session: fs.Session, requests: int, streams: int) -
                 try:
                     stream = await client.models.stream_generate_content("gemini-x", body=BODY)
                     async with stream as s:
-                        counts.chunks += len([c async for c in s])
+                        n = len([c async for c in s])  # (not `+=` across awaits: racy)
+                    counts.chunks += n
                     counts.streams += 1
                 except errors.StreamInterruptedError as exc:
                     counts.interrupted += 1
@@ -206,14 +207,15 @@ def render(results: dict[str, dict], total: float, requests: int, streams: int) 
         f"{platform.python_version()}, {time.strftime('%Y-%m-%d')}). Measured after a "
         "warm-up of 200 requests and 20 streams, and at the end.",
         "",
-        "| client | requests ok | streams ok / interrupted | other errors | time (requests, "
-        "streams) | RSS start -> end | descriptors start -> end | threads start -> end |",
-        "|---|---|---|---|---|---|---|---|",
+        "| client | requests ok | streams ok / interrupted | chunks | other errors | time "
+        "(requests, streams) | RSS start -> end | descriptors start -> end | threads start "
+        "-> end |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for kind, r in results.items():
         lines.append(
             f"| {kind} | {r['requests_ok']:,} / {r['requests']:,} | {r['streams_ok']:,} / "
-            f"{r['streams_interrupted']:,} | {r['failures']} | {r['unary_s']} s, "
+            f"{r['streams_interrupted']:,} | {r['chunks']:,} | {r['failures']} | {r['unary_s']} s, "
             f"{r['stream_s']} s | {r['rss_start'] / 2**20:.1f} -> {r['rss_end'] / 2**20:.1f} MiB "
             f"| {r['fds_start']} -> {r['fds_end']} | {r['threads_start']} -> "
             f"{r['threads_end']} |"
