@@ -164,9 +164,9 @@ class _Builder:
         self.warnings: list[str] = list(doc.warnings)
         self.structs: dict[str, ir.Struct] = {}
         self.enums: list[ir.Enum] = []
-        # Schema ids are claimed first and verbatim: the Struct for schema X is named X.
-        # Each schema's class is named as the schema (class_names escapes the few ids a
-        # class of the types module cannot carry: keywords, `str`, `Struct`, dunders).
+        # Schema class names are claimed first: the Struct for schema X is named X
+        # (class_names escapes the few ids a class of the types module cannot carry:
+        # keywords, `str`, `Struct`, dunders).
         self.class_names = class_names(set(self.schemas))
         self.type_pool = NamePool(set(self.class_names.values()))
         self.enum_pool = NamePool()
