@@ -5,11 +5,28 @@ Traits come from the document alone (with our extension documents merged in, who
 
 * streaming: a method whose name starts with ``stream`` answers with Server-Sent Events
   and is sent with ``alt=sse`` (Google's convention; the `alt` enum does not list it);
-* pagination: a ``pageToken`` query parameter, a ``nextPageToken`` in the response and
-  exactly one repeated field in the response;
+* pagination: a ``pageToken`` query parameter and a ``nextPageToken`` in the response;
+  the items are the response's list (or map of item lists) chosen by :meth:`_Builder.items_field`;
 * long-running: the response schema has the shape of ``google.longrunning.Operation``
   (``name`` and ``done`` plus ``response`` or ``error``);
-* media upload: ``supportsMediaUpload`` with a ``mediaUpload`` block.
+* media upload: ``supportsMediaUpload`` with a ``mediaUpload`` block;
+* media download: ``supportsMediaDownload`` (see :meth:`_Builder.media_method`).
+
+Paths follow the Discovery format: a method's ``path`` is relative to
+``rootUrl + servicePath``, media upload paths to ``rootUrl``, and media downloads of a
+``useMediaDownloadService`` method go to ``rootUrl + "download/" + servicePath + path``.
+The generated MethodSpecs carry paths relative to the root URL, so a client's
+``base_url`` replaces ``rootUrl`` alone.
+
+Naming rules beyond the casing of ``codegen.naming``:
+
+* a schema id the generated module needs for itself (``Struct``, ``Any``, ...; see
+  ``naming.RESERVED``) gets a trailing ``_``, with a warning;
+* a method named like a sub-resource of the same resource (``apps.keys`` and
+  ``apps.methods.keys``) is sent by calling that sub-resource: ``apps.keys(...)`` calls
+  the method, ``apps.keys.create(...)`` the sub-resource's; both keep their names;
+* top-level methods are methods of the client; one named like a client attribute the
+  runtime defines (``close``, ``download``, ...) gets a trailing ``_``.
 """
 
 from __future__ import annotations
@@ -17,10 +34,11 @@ from __future__ import annotations
 import dataclasses
 import re
 import textwrap
+from collections import Counter
 
 from . import ir
 from . import types as type_table
-from .load import RawDocument, RawMethod, RawParameter, RawResource, RawSchema
+from .load import DiscoveryError, RawDocument, RawMethod, RawParameter, RawResource, RawSchema
 from .naming import (
     RESERVED,
     NamePool,
@@ -36,19 +54,44 @@ UPLOAD_KEYWORDS = frozenset({"file", "mime_type", "progress", "chunk_size"})
 _PLACEHOLDER = re.compile(r"\{(\+?)([^}]+)\}")
 _COLLECTION_PATTERN = re.compile(r"^\^([A-Za-z][A-Za-z0-9]*)/\[\^/\]\+\$$")
 _LITERAL_PATTERN = re.compile(r"^\^([A-Za-z][A-Za-z0-9_]*)\$$")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+#: Attributes the runtime's client base classes define: client methods and resources
+#: must not shadow them.
+CLIENT_RESERVED = frozenset(
+    {"close", "base_url", "download", "wait_operation", "ROOT_URL", "API_VERSION", "API_KEY_ENV"}
+)
+#: What an ``x-client`` key may declare (discovery/extensions/README.md).
+X_CLIENT_KEYS = frozenset({"apiKeyEnv", "operationsPath", "download"})
+X_CLIENT_DOWNLOAD_KEYS = frozenset({"method", "uriField"})
 
 
 class _Builder:
-    def __init__(self, doc: RawDocument, package: str) -> None:
+    def __init__(
+        self, doc: RawDocument, package: str, api_key_env: tuple[str, ...] | None = None
+    ) -> None:
         self.doc = doc
         self.package = package
+        self.api_key_env = api_key_env
         self.schemas = dict(doc.schemas)
         self.warnings: list[str] = list(doc.warnings)
         self.structs: dict[str, ir.Struct] = {}
+        self.aliases: dict[str, ir.Alias] = {}
         self.enums: list[ir.Enum] = []
-        # Schema ids are claimed first and verbatim: the Struct for schema X is named X.
-        self.type_pool = NamePool(set(self.schemas))
+        # Schema ids are claimed first and verbatim (the Struct for schema X is named X),
+        # except names the generated module uses itself, which get a trailing "_".
+        self.type_pool = NamePool(RESERVED)
+        self.class_names: dict[str, str] = {}
+        for sid in sorted(self.schemas):
+            name = self.class_names[sid] = self.type_pool.claim(safe_identifier(sid))
+            if name != sid:
+                self.warnings.append(
+                    f"schemas.{sid}: class named {name}, since the generated module uses "
+                    f"the name {sid} itself"
+                )
         self.enum_pool = NamePool()
+        #: (raw, built) methods of resources named ``operations``, for operations_path.
+        self.operation_getters: list[tuple[RawMethod, ir.Method]] = []
         # Resource classes share resources.py: "fooBar" and "foo.bar" must not collide.
         self.resource_class_pool = NamePool()
         self.imports: set[str] = set()
@@ -62,7 +105,7 @@ class _Builder:
 
     def annotation(self, node: RawSchema, owner: str, prop: str) -> str:
         if node.ref is not None:
-            return self._use(type_table.OPEN) if node.dangling else node.ref
+            return self._use(type_table.OPEN) if node.dangling else self.class_names[node.ref]
         if node.type == "array":
             if node.items is None:
                 self.warnings.append(f"{node.path}: array without items; items are any JSON")
@@ -141,6 +184,48 @@ class _Builder:
             doc = "Deprecated. " + doc
         self.structs[name] = ir.Struct(name, node.path, doc, tuple(fields))
 
+    def is_map(self, node: RawSchema) -> bool:
+        """An object with free keys only: ``additionalProperties`` and no properties."""
+        return node.type == "object" and not node.properties and node.additional is not None
+
+    def top_level(self, sid: str, node: RawSchema) -> None:
+        """A Struct for a message schema; a type alias for any other top-level schema (a
+        map, a list, any JSON value, a scalar or a bare ``$ref``), so its values decode
+        whole instead of into an empty Struct."""
+        name = self.class_names[sid]
+        if node.ref is None and node.type in (None, "object") and not self.is_map(node):
+            self.struct(name, node)
+            return
+        annotation = self.annotation(node, name, "")
+        doc = ("Deprecated. " if node.deprecated else "") + node.description
+        self.aliases[name] = ir.Alias(name, sid, node.path, doc, annotation)
+
+    def ordered_aliases(self) -> tuple[ir.Alias, ...]:
+        """Aliases in an order where each comes after the aliases it names (they are
+        evaluated at import, after every class). A cycle through aliases alone cannot be
+        written as a runtime alias; its members fall back to any JSON value, with a
+        warning."""
+        pending = dict(sorted(self.aliases.items()))
+        done: list[ir.Alias] = []
+        while pending:
+            ready = [
+                a for a in pending.values() if not set(_NAME.findall(a.annotation)) & set(pending)
+            ]
+            if not ready:
+                first = next(iter(pending.values()))
+                self.warnings.append(
+                    f"{first.discovery_path}: refers to itself through type aliases only; "
+                    "any JSON value accepted there"
+                )
+                pending[first.name] = dataclasses.replace(
+                    first, annotation=self._use(type_table.OPEN)
+                )
+                continue
+            for a in ready:
+                done.append(a)
+                del pending[a.name]
+        return tuple(done)
+
     # -- methods -----------------------------------------------------------------------
 
     def param(self, raw: RawParameter, py_name: str, reserved: bool) -> ir.Param:
@@ -168,7 +253,13 @@ class _Builder:
             short_prefix=match.group(1) + "/" if match else None,
         )
 
-    def method(self, raw: RawMethod, chain: tuple[str, ...], spec_pool: NamePool) -> ir.Method:
+    def method(
+        self,
+        raw: RawMethod,
+        chain: tuple[str, ...],
+        spec_pool: NamePool,
+        siblings: tuple[RawMethod, ...] = (),
+    ) -> ir.Method:
         placeholders = {name: plus == "+" for plus, name in _PLACEHOLDER.findall(raw.url_path)}
         by_name = {p.name: p for p in raw.parameters}
         for name in placeholders:
@@ -192,36 +283,89 @@ class _Builder:
             self.param(p, pool.claim(safe_identifier(snake_case(p.name)), suffix="query"), False)
             for p in query_raw
         )
-        response = raw.response
-        if response is not None and response not in self.schemas:
-            response = None
-        request = raw.request if raw.request in self.schemas else None
+        response = self.message_ref(raw.response)
+        request = self.message_ref(raw.request)
         streaming = raw.name.startswith("stream")
-        pagination = self.pagination(raw, response)
+        pagination = self.pagination(raw, response, chain, siblings)
         media = None
         if raw.media_upload is not None:
             mu = raw.media_upload
             media = ir.MediaUpload(mu.simple_path, mu.resumable_path, mu.max_size, mu.accept)
-        py_name = safe_attribute(snake_case(raw.name))
+        request_type = self.class_names[request] if request else None
+        response_type = self.class_names[response] if response else None
         return ir.Method(
             id=raw.id,
             wire_name=raw.name,
-            py_name=py_name,
+            py_name=safe_attribute(snake_case(raw.name)),
             spec_name=spec_pool.claim(
                 "_" + "_".join(snake_case(c) for c in (*chain, raw.name)).upper()
             ),
             http_method=raw.http_method,
-            path=raw.url_path,
-            doc=self.method_doc(raw, path_params, query_params, request, response, streaming),
+            path=self.service_relative(raw.url_path),
+            doc=self.method_doc(
+                raw, path_params, query_params, request_type, response_type, streaming
+            ),
             path_params=path_params,
             query_params=query_params,
-            request_type=request,
-            response_type=response,
+            request_type=request_type,
+            response_type=response_type,
             streaming=streaming,
             pagination=pagination,
             long_running=self.is_operation(response),
             media_upload=media,
         )
+
+    def message_ref(self, ref: str | None) -> str | None:
+        """The schema id a request or response names, if the document defines it."""
+        return ref if ref in self.schemas else None
+
+    def service_relative(self, path: str) -> str:
+        """A method path relative to the root URL: after the service path, unless the
+        path is absolute (RFC 3986 section 5.2: it replaces the service path)."""
+        return path[1:] if path.startswith("/") else self.doc.service_path + path
+
+    def media_method(
+        self, raw: RawMethod, method: ir.Method, spec_pool: NamePool
+    ) -> tuple[ir.Method | None, ir.Method]:
+        """The plain and the media method of a ``supportsMediaDownload`` method.
+
+        The media method sends ``alt=media`` and hands out the bytes (read whole,
+        streamed, or saved to a file) instead of JSON. A method whose response has a
+        schema keeps it and gets a ``<name>_media`` sibling; one without a response
+        schema (the media is all it answers) is the media method itself. With
+        ``useMediaDownloadService`` the media comes from
+        ``<rootUrl>download/<servicePath><path>``, which serves it without the
+        redirect the plain path answers with.
+        """
+        path = ("download/" if raw.use_media_download_service else "") + method.path
+        alone = method.response_type is None and method.media_upload is None
+        doc = self.method_doc(
+            raw,
+            method.path_params,
+            method.query_params,
+            method.request_type,
+            None,
+            False,
+            media="" if alone else method.py_name,
+        )
+        if alone:
+            return None, dataclasses.replace(
+                method, path=path, media_download=True, doc=doc, streaming=False, pagination=None
+            )
+        media = dataclasses.replace(
+            method,
+            py_name=method.py_name + "_media",
+            spec_name=spec_pool.claim(method.spec_name + "_MEDIA"),
+            path=path,
+            doc=doc,
+            response_type=None,
+            streaming=False,
+            pagination=None,
+            long_running=False,
+            media_upload=None,
+            media_download=True,
+        )
+        return method, media
 
     @staticmethod
     def literal_defaults(params: tuple[ir.Param, ...]) -> tuple[ir.Param, ...]:
@@ -234,26 +378,93 @@ class _Builder:
             out[i] = dataclasses.replace(out[i], default=match.group(1))
         return tuple(out)
 
-    def pagination(self, raw: RawMethod, response: str | None) -> ir.Pagination | None:
-        if response is None or not any(p.name == "pageToken" for p in raw.parameters):
+    def pagination(
+        self,
+        raw: RawMethod,
+        response: str | None,
+        chain: tuple[str, ...] = (),
+        siblings: tuple[RawMethod, ...] = (),
+    ) -> ir.Pagination | None:
+        if response is None or not any(
+            p.name == "pageToken" and p.location == "query" for p in raw.parameters
+        ):
             return None
-        props = dict(self.schemas[response].properties)
+        node = self.schemas[response]
+        if node.ref is not None or node.type not in (None, "object") or self.is_map(node):
+            return None
+        props = dict(node.properties)
         if "nextPageToken" not in props:
             return None
-        repeated = [name for name, node in props.items() if node.type == "array"]
-        if len(repeated) > 1:
-            # e.g. ListOperationsResponse: `operations` plus `unreachable` (strings); the
-            # items are the one repeated field of messages.
-            repeated = [n for n in repeated if props[n].items and props[n].items.ref]
-        if len(repeated) != 1:
-            self.warnings.append(
-                f"{raw.path}: pageToken but {len(repeated)} repeated fields in {response}; "
-                "not treated as a paginated list"
-            )
+        field = self.items_field(raw, response, props, chain, siblings)
+        if field is None:
             return None
         return ir.Pagination(
-            items_field=safe_identifier(snake_case(repeated[0])), token_param="pageToken"
+            items_field=safe_identifier(snake_case(field)), token_param="pageToken"
         )
+
+    def resolved(self, node: RawSchema | None) -> RawSchema | None:
+        """``node``, or the schema its ``$ref`` names."""
+        seen = 0
+        while node is not None and node.ref is not None and seen < 8:
+            node = None if node.dangling else self.schemas.get(node.ref)
+            seen += 1
+        return node
+
+    def item_schema(self, node: RawSchema) -> tuple[RawSchema | None, str | None]:
+        """For a list field, its item schema and the item's schema id; for a map of
+        item lists (``{"zones/a": {"instances": [...]}}``), those of the inner lists'
+        items; (None, None) for anything else."""
+        if node.type == "array" and node.items is not None:
+            return self.resolved(node.items), node.items.ref
+        if node.type == "object" and self.is_map(node):
+            value = self.resolved(node.additional)
+            if value is not None and value.type in (None, "object"):
+                lists = [p for _, p in value.properties if p.type == "array" and p.items]
+                if len(lists) == 1:
+                    return self.resolved(lists[0].items), lists[0].items.ref
+        return None, None
+
+    def items_field(self, raw, response, props, chain, siblings) -> str | None:
+        """The field of a list response that holds the items, chosen by structure:
+
+        1. candidates are its lists and its maps of item lists (a map's values each
+           holding one list, as Compute's ``aggregatedList`` answers);
+        2. with several, those of messages beat those of scalars (``operations`` over
+           ``unreachable``);
+        3. then the one whose items are what the resource's ``get`` returns;
+        4. then the one named as the resource (``jobs`` of ``projects.jobs.list``);
+        5. then the one called ``items`` (the older Google APIs' convention).
+
+        Still ambiguous: not paginated, with a warning (the method returns the page).
+        """
+        candidates = {}
+        for name, node in props.items():
+            item, item_ref = self.item_schema(node)
+            if node.type == "array" or item is not None:
+                candidates[name] = (item, item_ref)
+        if len(candidates) > 1:
+            messages = {
+                n: c
+                for n, c in candidates.items()
+                if c[0] is not None and c[0].type in (None, "object")
+            }
+            candidates = messages or candidates
+        if len(candidates) > 1:
+            got = {m.response for m in siblings if m.name == "get" and m.response}
+            matching = {n: c for n, c in candidates.items() if c[1] in got}
+            candidates = matching or candidates
+        if len(candidates) > 1 and chain:
+            named = {n: c for n, c in candidates.items() if n.lower() == chain[-1].lower()}
+            candidates = named or candidates
+        if len(candidates) > 1 and "items" in candidates:
+            candidates = {"items": candidates["items"]}
+        if len(candidates) != 1:
+            self.warnings.append(
+                f"{raw.path}: pageToken but {len(candidates)} candidate item fields in "
+                f"{response} ({', '.join(sorted(candidates))}); not treated as a paginated list"
+            )
+            return None
+        return next(iter(candidates))
 
     def is_operation(self, response: str | None) -> bool:
         if response is None or response not in self.schemas:
@@ -261,17 +472,23 @@ class _Builder:
         props = dict(self.schemas[response].properties)
         return {"name", "done"} <= set(props) and bool({"response", "error"} & set(props))
 
-    def method_doc(self, raw, path_params, query_params, request, response, streaming) -> str:
+    def method_doc(
+        self, raw, path_params, query_params, request, response, streaming, media=None
+    ) -> str:
+        """The method docstring; ``media``: for a media method, ``""`` or the name of
+        the plain method it is the sibling of."""
         lines = []
         if raw.deprecated:
             lines.append("Deprecated.")
             lines.append("")
+        if media:
+            lines += [f"The media of `{media}` (`alt=media`).", ""]
         lines.append(raw.description or raw.id)
         args = [(p.py_name, p.doc) for p in path_params]
         if request:
             args.append(("body", f"The request: a `types.{request}` or a dict of the same shape."))
         args += [(p.py_name, p.doc) for p in query_params]
-        if raw.media_upload is not None:
+        if raw.media_upload is not None and media is None:
             args += [
                 ("file", "The media to upload: a path, bytes or a binary file object."),
                 ("mime_type", "The media's MIME type; guessed from the file name otherwise."),
@@ -296,35 +513,103 @@ class _Builder:
             if streaming:
                 what = f"A stream of `{what}` chunks (Server-Sent Events)."
             lines += ["", "Returns:", f"    {what}"]
+        if media is not None:
+            lines += [
+                "",
+                "Returns:",
+                "    The media as a `Media`: `.read()` for the bytes, `.iter_bytes()` to",
+                "    stream them, `.save(path_or_file)` to write them; `with` closes early.",
+            ]
         lines += ["", f"Discovery: {raw.id} ({raw.http_method} {raw.url_path})"]
         return "\n".join(lines)
 
+    def scope_methods(
+        self,
+        raws: tuple[RawMethod, ...],
+        chain: tuple[str, ...],
+        spec_pool: NamePool,
+        pool: NamePool,
+        siblings: tuple[RawMethod, ...],
+        escape: frozenset[str] = frozenset(),
+    ) -> list[ir.Method]:
+        """The methods of one scope (a resource class or the client), named in ``pool``:
+        Discovery methods first, then the ``_media`` siblings of media downloads."""
+        plain: list[ir.Method] = []
+        media: list[ir.Method] = []
+        for raw in raws:
+            method = self.method(raw, chain, spec_pool, siblings)
+            if raw.supports_media_download:
+                first, extra = self.media_method(raw, method, spec_pool)
+                plain += [first] if first is not None else [extra]
+                media += [extra] if first is not None else []
+            else:
+                plain.append(method)
+            if chain[-1:] == ("operations",):
+                self.operation_getters.append((raw, method))
+        out = []
+        for method in plain + media:
+            name = pool.claim(safe_identifier(method.py_name, escape))
+            if name != method.py_name:
+                self.warnings.append(
+                    f"{self.discovery_place(chain, method.wire_name)}: method named {name}, "
+                    f"since {method.py_name} is taken in its scope"
+                )
+                method = dataclasses.replace(method, py_name=name)
+            out.append(method)
+        return out
+
+    @staticmethod
+    def discovery_place(chain: tuple[str, ...], name: str) -> str:
+        return "".join(f"resources.{c}." for c in chain) + f"methods.{name}"
+
+    @staticmethod
+    def split_calls(
+        methods: tuple[RawMethod, ...], resources: tuple[RawResource, ...]
+    ) -> tuple[tuple[RawMethod, ...], dict[str, RawMethod]]:
+        """Methods named like a sibling resource are sent by calling that resource:
+        (the other methods, {resource name: its method})."""
+        attrs = {safe_attribute(snake_case(r.name)): r.name for r in resources}
+        calls = {}
+        rest = []
+        for m in methods:
+            target = attrs.get(safe_attribute(snake_case(m.name)))
+            if target is not None:
+                calls[target] = m
+            else:
+                rest.append(m)
+        return tuple(rest), calls
+
     def resource(
-        self, raw: RawResource, chain: tuple[str, ...], spec_pool: NamePool, out: list
+        self,
+        raw: RawResource,
+        chain: tuple[str, ...],
+        spec_pool: NamePool,
+        out: list,
+        call: RawMethod | None = None,
+        call_siblings: tuple[RawMethod, ...] = (),
     ) -> ir.Resource:
+        parent_chain = chain
         chain = (*chain, raw.name)
         pool = NamePool({"_t"})
-        children = tuple(self.resource(c, chain, spec_pool, out) for c in raw.resources)
-        children = tuple(
-            ir.Resource(
-                c.wire_name,
-                pool.claim(c.attr_name),
-                c.class_name,
-                c.async_class_name,
-                c.discovery_path,
-                c.methods,
-                c.children,
-            )
-            for c in children
-        )
+        rest, calls = self.split_calls(raw.methods, raw.resources)
+        children = []
+        for c in raw.resources:
+            child = self.resource(c, chain, spec_pool, out, calls.get(c.name), raw.methods)
+            children.append(dataclasses.replace(child, attr_name=pool.claim(child.attr_name)))
         methods = []
-        for m in raw.methods:
-            method = self.method(m, chain, spec_pool)
-            name = pool.claim(method.py_name)
-            if name != method.py_name:
-                self.warnings.append(f"{m.path}: method renamed to {name} (clash in resource)")
-                method = ir.Method(**{**method.__dict__, "py_name": name})
-            methods.append(method)
+        if call is not None:
+            methods = self.scope_methods(
+                (call,), parent_chain, spec_pool, NamePool(), call_siblings
+            )
+            methods = [
+                dataclasses.replace(
+                    m,
+                    py_name="__call__",
+                    doc=f"Calling `{raw.name}` sends `{call.id}`.\n\n{m.doc}",
+                )
+                for m in methods
+            ]
+        methods += self.scope_methods(rest, chain, spec_pool, pool, raw.methods)
         class_name = self.resource_class_pool.claim(
             "".join(pascal_case(c) for c in chain) + "Resource"
         )
@@ -335,34 +620,102 @@ class _Builder:
             async_class_name="Async" + class_name,
             discovery_path=raw.path,
             methods=tuple(methods),
-            children=children,
+            children=tuple(children),
         )
         out.append(res)
         return res
 
+    def operations_path(self) -> str | None:
+        """The path operations are polled at: ``x-client.operationsPath``, else that of
+        the document's ``operations.get`` methods (GET one ``{+name}``, answering an
+        operation), the most common one when they differ."""
+        declared = self.x_client.get("operationsPath")
+        if declared is not None:
+            return str(declared)
+        paths = Counter(
+            m.path
+            for raw, m in self.operation_getters
+            if raw.name == "get"
+            and m.http_method == "GET"
+            and m.long_running
+            and len(m.path_params) == 1
+            and m.path.endswith("{+" + m.path_params[0].wire_name + "}")
+        )
+        if not paths:
+            return None
+        return sorted(paths.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+
+    @property
+    def x_client(self) -> dict:
+        value = self.doc.x.get("x-client", {})
+        if not isinstance(value, dict):
+            raise DiscoveryError(f"x-client: expected an object, got {value!r:.80}")
+        unknown = sorted(set(value) - X_CLIENT_KEYS)
+        if unknown:
+            raise DiscoveryError(
+                f"x-client: unknown key(s) {', '.join(unknown)}; the generator understands "
+                f"{', '.join(sorted(X_CLIENT_KEYS))}"
+            )
+        return value
+
+    def settings(self, methods: dict[str, ir.Method]) -> ir.ClientSettings:
+        """The per-API settings of the client (``methods``: by Discovery method path,
+        ``files.download``)."""
+        x = self.x_client
+        env = self.api_key_env
+        if env is None:
+            env = tuple(x.get("apiKeyEnv") or ())
+            if not all(isinstance(v, str) and v.isidentifier() for v in env):
+                raise DiscoveryError(f"x-client.apiKeyEnv: expected variable names, got {env!r}")
+        download = x.get("download") or {}
+        unknown = sorted(set(download) - X_CLIENT_DOWNLOAD_KEYS)
+        if unknown:
+            raise DiscoveryError(f"x-client.download: unknown key(s) {', '.join(unknown)}")
+        spec = uri_field = None
+        if download:
+            target = methods.get(str(download.get("method")))
+            if target is None or len(target.path_params) != 1:
+                raise DiscoveryError(
+                    f"x-client.download.method: {download.get('method')!r} names no media "
+                    "download method with one path parameter in this document"
+                )
+            spec = target.spec_name
+            if download.get("uriField"):
+                uri_field = safe_identifier(snake_case(str(download["uriField"])))
+        return ir.ClientSettings(
+            api_key_env=tuple(env),
+            operations_path=self.operations_path(),
+            download_spec=spec,
+            download_uri_field=uri_field,
+        )
+
     def build(self) -> ir.Version:
         for sid, node in self.doc.schemas:
-            if node.type not in (None, "object"):
-                raise ValueError(f"schemas.{sid}: top-level {node.type!r} schema is unsupported")
-            self.struct(sid, node)
+            self.top_level(sid, node)
         spec_pool = NamePool()
         # Client attributes share the namespace of the client base class's own names.
-        client_pool = NamePool(
-            {"close", "base_url", "download", "wait_operation", "ROOT_URL", "API_VERSION"}
-        )
+        client_pool = NamePool(CLIENT_RESERVED)
         all_resources: list[ir.Resource] = []
+        top_methods, calls = self.split_calls(self.doc.methods, self.doc.resources)
         top = []
         for r in self.doc.resources:
-            res = self.resource(r, (), spec_pool, all_resources)
-            attr = client_pool.claim(res.attr_name)
-            top.append(ir.Resource(**{**res.__dict__, "attr_name": attr}))
-        methods = tuple(m for r in all_resources for m in r.methods)
+            res = self.resource(
+                r, (), spec_pool, all_resources, calls.get(r.name), self.doc.methods
+            )
+            attr = client_pool.claim(safe_identifier(res.attr_name, CLIENT_RESERVED))
+            top.append(dataclasses.replace(res, attr_name=attr))
+        client_methods = self.scope_methods(
+            top_methods, (), spec_pool, client_pool, self.doc.methods, CLIENT_RESERVED
+        )
+        methods = (*client_methods, *(m for r in all_resources for m in r.methods))
         operation_types = sorted({m.response_type for m in methods if m.long_running})
         operation_type = (
-            "Operation"
-            if "Operation" in operation_types or self.is_operation("Operation")
+            self.class_names["Operation"]
+            if self.class_names.get("Operation") in operation_types
+            or self.is_operation("Operation")
             else (operation_types[0] if operation_types else None)
         )
+        media_by_path = {m.id.split(".", 1)[-1]: m for m in methods if m.media_download}
         return ir.Version(
             operation_type=operation_type,
             api_name=self.doc.name,
@@ -383,9 +736,21 @@ class _Builder:
             type_imports=tuple(sorted(self.imports)),
             warnings=tuple(self.warnings),
             extensions=self.doc.extensions,
+            aliases=self.ordered_aliases(),
+            client_methods=tuple(client_methods),
+            settings=self.settings(media_by_path),
         )
 
 
-def build_version(doc: RawDocument, package: str) -> ir.Version:
-    """Build the IR of one API version from its parsed Discovery document."""
-    return _Builder(doc, package).build()
+def build_version(
+    doc: RawDocument, package: str, *, api_key_env: tuple[str, ...] | None = None
+) -> ir.Version:
+    """Build the IR of one API version from its parsed Discovery document.
+
+    Args:
+        doc: The parsed document, extensions merged in.
+        package: Dotted name of the version package, e.g. ``generativelanguage.v1beta``.
+        api_key_env: Environment variables for the API key, overriding the document's
+            ``x-client.apiKeyEnv``.
+    """
+    return _Builder(doc, package, api_key_env).build()

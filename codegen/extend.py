@@ -41,6 +41,12 @@ KEYS: dict[str, str] = {
     "x-extension": "top level: what the extension describes and where its facts come from",
     "x-merge": "any node: 'ifAbsent' or 'ifPresent' (see codegen/extend.py)",
     "x-source": "any node: where the fact comes from (a URL, a recording, an SDK file)",
+    "x-client": (
+        "top level: per-API settings the generated client carries: apiKeyEnv (environment "
+        "variables read for the API key, in order), download ({method, uriField}: the media "
+        "method Client.download resolves names with, and the field holding a direct URL), "
+        "operationsPath (where operations are polled; default: the operations.get path)"
+    ),
 }
 
 

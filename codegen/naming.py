@@ -15,9 +15,12 @@ _NON_IDENT = re.compile(r"[^0-9a-zA-Z_]+")
 
 #: Names a generated scope must never bind, because the same scope also uses them:
 #: builtins that appear in annotations (a field called ``str`` would shadow ``str`` in
-#: the class namespace and break decoding of every later ``str`` annotation), the
-#: modules generated code refers to, ``self``, and the keyword arguments every
-#: generated method reserves for the runtime.
+#: the class namespace and break decoding of every later ``str`` annotation), the names
+#: generated modules import (a schema called ``Struct`` would replace the base class of
+#: every class after it; one called ``Any`` would turn every ``dict[str, Any]`` into a
+#: map of that Struct), ``self``, and the keyword arguments every generated method
+#: reserves for the runtime. ``tests/codegen/test_naming.py`` checks that every name
+#: the generated modules import is listed here.
 RESERVED = frozenset(
     {
         "str",
@@ -29,6 +32,7 @@ RESERVED = frozenset(
         "dict",
         "object",
         "Any",
+        "Struct",
         "datetime",
         "msgspec",
         "types",
@@ -75,6 +79,13 @@ def safe_identifier(name: str, reserved: frozenset[str] = RESERVED) -> str:
     if keyword.iskeyword(name) or name in reserved:
         return name + "_"
     return name
+
+
+def module_name(name: str) -> str:
+    """A Discovery API name or version as an importable module name: ``v1.2`` -> ``v1_2``,
+    ``directory_v1`` stays, ``2.0`` -> ``_2_0``, a keyword gets ``_``."""
+    s = _NON_IDENT.sub("_", name).strip("_") or "_"
+    return safe_identifier(s, frozenset())
 
 
 def safe_attribute(name: str) -> str:

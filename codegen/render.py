@@ -81,7 +81,9 @@ def pyrepr(value: object) -> str:
     if isinstance(value, (str, int, float, bool, type(None))):
         return repr(value)
     if isinstance(value, tuple):
-        return "(" + "".join(pyrepr(v) + ", " for v in value) + ")"
+        # One line whatever the length: a trailing comma would make ruff explode it.
+        items = [pyrepr(v) for v in value]
+        return "(" + (items[0] + "," if len(items) == 1 else ", ".join(items)) + ")"
     raise TypeError(f"pyrepr: unsupported {type(value).__name__}")
 
 

@@ -387,16 +387,85 @@ def test_without_next_page_token_there_is_no_pagination() -> None:
     assert one_method(_list("ListThingsResponse", schemas)).pagination is None
 
 
-def test_two_repeated_message_fields_are_not_paginated_and_warn() -> None:
+def test_two_repeated_message_fields_no_rule_can_tell_apart_are_not_paginated_and_warn() -> None:
     schemas = {
         "Thing": obj(name=STRING),
         "ListThingsResponse": obj(
-            things=array(ref("Thing")), others=array(ref("Thing")), nextPageToken=STRING
+            alphas=array(ref("Thing")), betas=array(ref("Thing")), nextPageToken=STRING
         ),
     }
     version = _list("ListThingsResponse", schemas)
     assert one_method(version).pagination is None
-    assert any(w.startswith("resources.things.methods.list:") for w in version.warnings)
+    warning = next(w for w in version.warnings if w.startswith("resources.things.methods.list:"))
+    assert "alphas, betas" in warning
+
+
+def _items_field(response: dict[str, Any], **more: Any) -> str | None:
+    """The items field the build picks for `things.list` answering ``response``."""
+    schemas = {
+        "Thing": obj(name=STRING),
+        "Other": obj(label=STRING),
+        "ListThingsResponse": response,
+        **more.pop("schemas", {}),
+    }
+    list_method = method(
+        "api.things.list",
+        "v1/things",
+        parameters={"pageToken": query_param()},
+        response="ListThingsResponse",
+    )
+    methods = {"list": list_method, **more.pop("methods", {})}
+    version = build(document(schemas, {"things": {"methods": methods}}))
+    m = next(m for m in version.methods if m.wire_name == "list")
+    return m.pagination.items_field if m.pagination else None
+
+
+def test_items_of_messages_beat_a_list_of_scalars() -> None:
+    response = obj(
+        unreachables=array(STRING), instances=array(ref("Thing")), nextPageToken=STRING
+    )
+    assert _items_field(response) == "instances"
+
+
+def test_a_list_of_scalars_alone_is_the_items() -> None:
+    assert _items_field(obj(logNames=array(STRING), nextPageToken=STRING)) == "log_names"
+
+
+def test_a_map_of_item_lists_is_the_items_not_the_list_of_scalars_beside_it() -> None:
+    # Compute's aggregatedList: {"items": {"zones/a": {"instances": [...]}}, "unreachables": [...]}
+    scoped = obj(instances=array(ref("Thing")), warning=obj(code=STRING))
+    response = obj(
+        items={"type": "object", "additionalProperties": ref("ThingsScopedList")},
+        unreachables=array(STRING),
+        nextPageToken=STRING,
+    )
+    assert _items_field(response, schemas={"ThingsScopedList": scoped}) == "items"
+
+
+def test_a_map_of_plain_values_is_no_items_candidate() -> None:
+    response = obj(
+        metadata={"type": "object", "additionalProperties": STRING},
+        things=array(ref("Thing")),
+        nextPageToken=STRING,
+    )
+    assert _items_field(response) == "things"
+
+
+def test_the_items_are_what_the_resources_get_returns() -> None:
+    response = obj(alphas=array(ref("Other")), betas=array(ref("Thing")), nextPageToken=STRING)
+    get = method("api.things.get", "v1/things/x", response="Thing")
+    assert _items_field(response, methods={"get": get}) == "betas"
+
+
+def test_then_the_list_named_as_the_resource() -> None:
+    response = obj(things=array(ref("Thing")), others=array(ref("Thing")), nextPageToken=STRING)
+    assert _items_field(response) == "things"
+
+
+def test_then_the_list_called_items() -> None:
+    # Calendar's Events: items plus defaultReminders, both messages.
+    response = obj(items=array(ref("Thing")), reminders=array(ref("Other")), nextPageToken=STRING)
+    assert _items_field(response) == "items"
 
 
 def _returning(response: str, schemas: dict[str, Any]) -> ir.Method:

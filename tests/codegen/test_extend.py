@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from codegen import extend
-from codegen.__main__ import generate_document
+from codegen.pipeline import generate_document
 from codegen.build import build_version
 from codegen.load import DiscoveryError, parse_document
 
@@ -154,10 +154,18 @@ def test_the_patches_extension_on_the_pinned_documents():
     files, v1beta = generate_document(
         docs["v1beta"].read_bytes(), docs["v1beta"].name, format=False
     )
-    assert [name for name, _ in v1beta.extensions] == ["generativelanguage.all.patches.json"]
+    applied = [
+        "generativelanguage.all.client.json",
+        "generativelanguage.all.patches.json",
+        "generativelanguage.v1beta.media.json",
+    ]
+    assert [name for name, _ in v1beta.extensions] == applied
     struct = next(s for s in v1beta.structs if s.name == "FunctionResponsePart")
     assert "file_data" in [f.py_name for f in struct.fields]
     _, v1 = generate_document(docs["v1"].read_bytes(), docs["v1"].name, format=False)
-    assert v1.extensions == ()
+    assert [name for name, _ in v1.extensions] == [
+        "generativelanguage.all.client.json",
+        "generativelanguage.v1.media.json",
+    ]
     manifest = json.loads(files["generativelanguage/v1beta/MANIFEST.json"])
-    assert list(manifest["extensions"]) == ["generativelanguage.all.patches.json"]
+    assert list(manifest["extensions"]) == applied

@@ -15,7 +15,7 @@ import sys
 import msgspec
 import pytest
 
-from codegen.__main__ import generate_document
+from codegen.pipeline import generate_document
 from tests.support import discovery as d
 
 ALL = sorted(d.MIRROR.glob("generativelanguage.*.json")) + sorted(

@@ -1,8 +1,11 @@
 """Base classes of the generated ``Client`` and ``AsyncClient``: credentials, base URL
 and the HTTP client underneath.
 
-The API key comes from the ``api_key`` argument, else the ``GEMINI_API_KEY``, else the
-``GOOGLE_API_KEY`` environment variable, and is sent only in the ``x-goog-api-key``
+What is specific to one API comes from the generated subclass, never from here: its
+root URL, version, the environment variables read for its API key (``API_KEY_ENV``),
+where its operations are polled (``_OPERATIONS_PATH``) and which method downloads media
+by name (``_DOWNLOAD_SPEC``). The API key comes from the ``api_key`` argument, else the
+first of those variables that is set, and is sent only in the ``x-goog-api-key``
 header: never in a URL, a repr, a log line or an exception message.
 """
 
@@ -14,18 +17,17 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
-from . import operations
+from . import media, operations
 from .auth import TokenSource
 from .options import CallOptions, RetryPolicy
 from .transport import AsyncTransport, SyncTransport
 
 _VERSION = "0.1.0"
-API_KEY_ENV = ("GEMINI_API_KEY", "GOOGLE_API_KEY")
 
 
-def resolve_api_key(api_key: str | None) -> str | None:
-    """The key from the argument or the environment, stripped of surrounding white space
-    (a key read from a file often ends with a newline).
+def resolve_api_key(api_key: str | None, env: tuple[str, ...] = ()) -> str | None:
+    """The key from the argument or the first set variable of ``env``, stripped of
+    surrounding white space (a key read from a file often ends with a newline).
 
     Raises:
         ValueError: The key holds characters an HTTP header cannot carry; the message
@@ -33,7 +35,7 @@ def resolve_api_key(api_key: str | None) -> str | None:
     """
     source = "api_key"
     if api_key is None:
-        for name in API_KEY_ENV:
+        for name in env:
             if os.environ.get(name):
                 api_key, source = os.environ[name], f"${name}"
                 break
@@ -71,6 +73,14 @@ def http_module(http_client: Any = None, backend: str | None = None) -> Any:
 class _ClientBase:
     ROOT_URL = ""
     API_VERSION = ""
+    #: Environment variables read, in order, for the API key when none is passed.
+    API_KEY_ENV: tuple[str, ...] = ()
+    #: Where operations are polled: a path template with one ``{+name}`` (or None).
+    _OPERATIONS_PATH: str | None = None
+    #: The MethodSpec constant (in the version's ``resources``) ``download`` resolves
+    #: resource names with, and the field of a resource object holding a direct URL.
+    _DOWNLOAD_SPEC: str | None = None
+    _DOWNLOAD_URI_FIELD: str | None = None
     _transport_class: type = SyncTransport
 
     def __init__(
@@ -89,9 +99,11 @@ class _ClientBase:
         """Create a client.
 
         Args:
-            api_key: The Gemini API key; defaults to ``$GEMINI_API_KEY``, then
-                ``$GOOGLE_API_KEY``. Sent only in the ``x-goog-api-key`` header.
-            base_url: Replaces the service's root URL: a regional endpoint such as
+            api_key: The API key; defaults to the first set environment variable of
+                ``API_KEY_ENV`` (for the Gemini API ``$GEMINI_API_KEY``, then
+                ``$GOOGLE_API_KEY``). Sent only in the ``x-goog-api-key`` header.
+            base_url: Replaces the service's root URL (the document's ``rootUrl``):
+                a regional endpoint such as
                 ``https://us-central1-generativelanguage.googleapis.com/`` or a local
                 server such as the emulator.
             http_client: An ``httpx`` or ``httpx2`` client to send requests with (sync
@@ -108,7 +120,9 @@ class _ClientBase:
         """
         x = http_module(http_client, http_backend)
         self._auth = TokenSource(credentials) if credentials is not None else None
-        self._api_key = resolve_api_key(api_key) if self._auth is None or api_key else None
+        self._api_key = (
+            resolve_api_key(api_key, self.API_KEY_ENV) if self._auth is None or api_key else None
+        )
         self._owns_http = http_client is None
         base_headers = {"x-goog-api-client": f"generativelanguage-py/{_VERSION}"}
         if self._api_key:
@@ -146,9 +160,22 @@ class _ClientBase:
     _OPERATION_TYPE = ""
 
     def _operation_types(self) -> tuple[Any, Any]:
-        package = type(self).__module__.rpartition(".")[0]
-        types = importlib.import_module(".types", package)
+        if self._OPERATIONS_PATH is None:
+            raise NotImplementedError(
+                f"{type(self).__name__}: this API describes no operations.get method, so "
+                "there is nowhere to poll; call the resource's own get method instead"
+            )
+        types = self._sibling("types")
         return types, getattr(types, self._OPERATION_TYPE, None)
+
+    def _sibling(self, module: str) -> Any:
+        """The generated module ``module`` beside this client (imported on first use)."""
+        return importlib.import_module("." + module, type(self).__module__.rpartition(".")[0])
+
+    def _download_spec(self) -> Any:
+        if self._DOWNLOAD_SPEC is None:
+            return None
+        return getattr(self._sibling("resources"), self._DOWNLOAD_SPEC)
 
 
 class SyncClientBase(_ClientBase):
@@ -181,7 +208,7 @@ class SyncClientBase(_ClientBase):
         return operations.wait(
             self._transport,
             types,
-            self.API_VERSION,
+            self._OPERATIONS_PATH,
             operation_type,
             operation,
             timeout,
@@ -189,17 +216,28 @@ class SyncClientBase(_ClientBase):
         )
 
     def download(self, file: Any, destination: Any, *, options: CallOptions | None = None) -> int:
-        """Stream a file's bytes to ``destination`` (a path or a binary file object).
+        """Stream media to ``destination`` (a path or a binary file object).
+
+        Redirects are followed; credentials go only to the service's own origin.
 
         Args:
-            file: A ``File``, a file name (``files/abc``) or a download URI.
+            file: A download URL; or, where the API declares a download method (the
+                Gemini API: ``files.download``), a resource name (``files/abc``) or an
+                object with a download URI or a name (a ``File``).
             destination: Where the bytes go; a path is removed again if the download fails.
             options: Per-call options.
 
         Returns:
             The number of bytes written.
         """
-        return self._transport.download(file, destination, options)
+        return media.download(
+            self._transport,
+            file,
+            destination,
+            options,
+            self._download_spec(),
+            self._DOWNLOAD_URI_FIELD,
+        )
 
     def close(self) -> None:
         if self._owns_http:
@@ -233,7 +271,7 @@ class AsyncClientBase(_ClientBase):
         return await operations.async_wait(
             self._transport,
             types,
-            self.API_VERSION,
+            self._OPERATIONS_PATH,
             operation_type,
             operation,
             timeout,
@@ -243,8 +281,15 @@ class AsyncClientBase(_ClientBase):
     async def download(
         self, file: Any, destination: Any, *, options: CallOptions | None = None
     ) -> int:
-        """Stream a file's bytes to ``destination`` (see ``Client.download``)."""
-        return await self._transport.download(file, destination, options)
+        """Stream media to ``destination`` (see ``Client.download``)."""
+        return await media.async_download(
+            self._transport,
+            file,
+            destination,
+            options,
+            self._download_spec(),
+            self._DOWNLOAD_URI_FIELD,
+        )
 
     async def close(self) -> None:
         if self._owns_http:

@@ -2,8 +2,9 @@
 
 The pure parts (is it done, which type does ``response`` hold, which error does
 ``error`` mean, how long to wait next) are functions; ``wait`` and ``await_wait`` only
-poll ``GET <version>/<operation name>`` with capped exponential backoff and jitter until
-``done`` or the overall timeout.
+poll ``GET <operations path>`` (the generated client's ``_OPERATIONS_PATH``, such as
+``v1beta/{+name}``) with capped exponential backoff and jitter until ``done`` or the
+overall timeout.
 """
 
 from __future__ import annotations
@@ -56,7 +57,11 @@ def typed_payload(types: ModuleType, payload: Any) -> Any:
     if not isinstance(payload, dict) or "@type" not in payload:
         return payload
     cls = getattr(types, type_name(str(payload["@type"])), None)
-    if not (isinstance(cls, type) and issubclass(cls, msgspec.Struct)):
+    if not (
+        isinstance(cls, type)
+        and issubclass(cls, msgspec.Struct)
+        and cls.__module__ == types.__name__  # a schema, not the imported base Struct
+    ):
         return payload
     try:
         return msgspec.convert(payload, cls, strict=False)
@@ -93,11 +98,12 @@ def finish(types: ModuleType, operation: Any) -> Any:
     return operation
 
 
-def poll_spec(api_version: str, operation_type: type) -> MethodSpec:
+def poll_spec(path: str, operation_type: type) -> MethodSpec:
+    """The GET of one operation at ``path`` (a template with one ``{+name}``)."""
     return MethodSpec(
-        f"{api_version}.operations.wait",
+        "operations.wait",
         "GET",
-        api_version + "/{+name}",
+        path,
         (PathParam("name", None, reserved=True),),
         response=operation_type,
     )
@@ -109,14 +115,14 @@ class Poller:
     """
 
     def __init__(
-        self, api_version: str, operation_type: type, operation: Any, timeout: float | None
+        self, path: str, operation_type: type, operation: Any, timeout: float | None
     ) -> None:
         self.name = operation_name(operation)
         # Google leaves `done` out until it is true, so an operation given as an object
         # counts as current only when it says done; otherwise the first poll is at once.
         self.current = operation if getattr(operation, "done", None) else None
         cls = type(operation) if isinstance(operation, msgspec.Struct) else operation_type
-        self.spec = poll_spec(api_version, cls)
+        self.spec = poll_spec(path, cls)
         self.timeout = timeout
         self.deadline = None if timeout is None else time.monotonic() + timeout
         self.polls = 0
@@ -141,14 +147,14 @@ class Poller:
 def wait(
     transport: Any,
     types: ModuleType,
-    api_version: str,
+    path: str,
     operation_type: type,
     operation: Any,
     timeout: float | None = DEFAULT_TIMEOUT,
     options: Any = None,
 ) -> Any:
     """Poll until ``operation`` is done; return it (response typed) or raise its error."""
-    poller = Poller(api_version, operation_type, operation, timeout)
+    poller = Poller(path, operation_type, operation, timeout)
     while (delay := poller.next_delay()) is not None:
         if delay:
             time.sleep(delay)
@@ -159,14 +165,14 @@ def wait(
 async def async_wait(
     transport: Any,
     types: ModuleType,
-    api_version: str,
+    path: str,
     operation_type: type,
     operation: Any,
     timeout: float | None = DEFAULT_TIMEOUT,
     options: Any = None,
 ) -> Any:
     """The asynchronous ``wait``."""
-    poller = Poller(api_version, operation_type, operation, timeout)
+    poller = Poller(path, operation_type, operation, timeout)
     while (delay := poller.next_delay()) is not None:
         if delay:
             await _sleep(delay)

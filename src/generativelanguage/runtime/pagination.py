@@ -2,7 +2,9 @@
 
 The first page is fetched by the call that creates the pager; later pages are fetched
 lazily while iterating. Iterating a pager yields the items of every page; ``.pages``
-yields the typed page responses themselves.
+yields the typed page responses themselves. Items held in a map (Compute's
+``aggregatedList``: ``{"zones/a": {"instances": [...]}, ...}``) are yielded as
+``(key, value)`` pairs, as ``dict.items()`` would.
 """
 
 from __future__ import annotations
@@ -11,6 +13,12 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any, Generic, TypeVar
 
 P = TypeVar("P")
+
+
+def page_items(page: Any, items_field: str) -> Any:
+    """The items of one page: its list, or the (key, value) pairs of its map."""
+    items = getattr(page, items_field, None) or ()
+    return items.items() if isinstance(items, dict) else items
 
 
 def next_token(page: Any) -> str | None:
@@ -39,7 +47,7 @@ class Pager(Generic[P]):
 
     def __iter__(self) -> Iterator[Any]:
         for page in self.pages:
-            yield from getattr(page, self._items_field, None) or ()
+            yield from page_items(page, self._items_field)
 
     def __getattr__(self, name: str) -> Any:
         # Fields of the first page (e.g. ``next_page_token``) read through the pager.
@@ -69,7 +77,7 @@ class AsyncPager(Generic[P]):
 
     async def __aiter__(self) -> AsyncIterator[Any]:
         async for page in self._pages():
-            for item in getattr(page, self._items_field, None) or ():
+            for item in page_items(page, self._items_field):
                 yield item
 
     def __getattr__(self, name: str) -> Any:

@@ -10,7 +10,6 @@ differ only in the lines that do I/O. Works on the httpx API, with either ``http
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from collections.abc import Mapping
@@ -362,35 +361,6 @@ class _Base:
             "POST", url, headers=headers, timeout=self.timeout(opts, False)
         )
 
-    def download_request(self, target: Any, opts: CallOptions) -> Any:
-        """GET for a file's bytes: a ``File``, a ``files/x`` name, or a URL."""
-        url = getattr(target, "download_uri", None) or getattr(target, "name", None) or target
-        if not isinstance(url, str) or not url:
-            raise RequestValidationError(
-                f"file: expected a File, a file name or a URL, got {target!r:.200}", path="file"
-            )
-        params = None
-        if not url.startswith(("http://", "https://")):
-            name = PathParam("name", r"^files/[^/]+$", reserved=True, prefix="files/").encode(url)
-            url = f"{self.base_url}{self.api_version}/{name}:download"
-            params = {"alt": "media"}
-        return self.http.build_request(
-            "GET",
-            url,
-            params=params,
-            headers=self.headers_for(url),
-            timeout=self.timeout(opts, True),
-        )
-
-    def redirect_request(self, request: Any, response: Any, opts: CallOptions) -> Any | None:
-        location = response.headers.get("location")
-        if not (300 <= response.status_code < 400 and location):
-            return None
-        url = str(request.url.join(location))
-        return self.http.build_request(
-            "GET", url, headers=self.headers_for(url), timeout=self.timeout(opts, True)
-        )
-
     def resumable_steps(self, spec, url, source, opts, progress, size) -> Any:
         """The resumable upload protocol after ``start``, written once without I/O.
 
@@ -655,29 +625,11 @@ class SyncTransport(_Base):
                 except self.x.TransportError as exc:
                     outcome = exc
 
-    def download(self, target: Any, destination: Any, options: CallOptions | None = None) -> int:
-        """Stream a file's bytes to ``destination`` (a path or binary file object)."""
-        opts = self.options.merged(options)
-        spec = MethodSpec(f"{self.api_version}.files.download", "GET", "", streaming=True)
-        request = self.download_request(target, opts)
-        for _ in range(10):
-            response = self.send(spec, request, opts, redirects=True)
-            follow = self.redirect_request(request, response, opts)
-            if follow is None:
-                break
-            response.close()
-            request = follow
-        else:
-            raise APIConnectionError("download: more than 10 redirects")
-        try:
-            with _Sink(destination) as sink:
-                for chunk in response.iter_bytes():
-                    sink.write(chunk)
-                return sink.written
-        except self.x.TransportError as exc:
-            raise self.classify(exc) from None
-        finally:
-            response.close()
+    def media(self, spec, path_values, body=None, query=None, options=None) -> Any:
+        """Call a media-download method: its bytes (``alt=media``), not JSON."""
+        from .media import fetch
+
+        return fetch(self, spec, path_values, body, query, options)
 
     def close(self) -> None:
         if self._http is not None:
@@ -821,33 +773,11 @@ class AsyncTransport(_Base):
                 except self.x.TransportError as exc:
                     outcome = exc
 
-    async def download(
-        self, target: Any, destination: Any, options: CallOptions | None = None
-    ) -> int:
-        """Stream a file's bytes to ``destination`` (a path or binary file object)."""
-        opts = self.options.merged(options)
-        if self.auth is not None:
-            await self.auth.atoken()
-        spec = MethodSpec(f"{self.api_version}.files.download", "GET", "", streaming=True)
-        request = self.download_request(target, opts)
-        for _ in range(10):
-            response = await self.send(spec, request, opts, redirects=True)
-            follow = self.redirect_request(request, response, opts)
-            if follow is None:
-                break
-            await response.aclose()
-            request = follow
-        else:
-            raise APIConnectionError("download: more than 10 redirects")
-        try:
-            with _Sink(destination) as sink:
-                async for chunk in response.aiter_bytes():
-                    sink.write(chunk)
-                return sink.written
-        except self.x.TransportError as exc:
-            raise self.classify(exc) from None
-        finally:
-            await response.aclose()
+    async def media(self, spec, path_values, body=None, query=None, options=None) -> Any:
+        """Call a media-download method: its bytes (``alt=media``), not JSON."""
+        from .media import async_fetch
+
+        return await async_fetch(self, spec, path_values, body, query, options)
 
     async def close(self) -> None:
         if self._http is not None:
@@ -859,32 +789,3 @@ async def _sleep(seconds: float) -> None:
     import asyncio
 
     await asyncio.sleep(seconds)
-
-
-class _Sink:
-    """Where downloaded bytes go: a path (opened here, removed if the download fails
-    so no truncated file is left behind) or a caller's binary file object."""
-
-    def __init__(self, destination: Any) -> None:
-        self.destination = destination
-        self.written = 0
-        self._path: str | None = None
-        self._file: Any = None
-
-    def __enter__(self) -> _Sink:
-        if hasattr(self.destination, "write"):
-            self._file = self.destination
-        else:
-            self._path = os.fspath(self.destination)
-            self._file = open(self._path, "wb")  # noqa: SIM115
-        return self
-
-    def write(self, chunk: bytes) -> None:
-        self._file.write(chunk)
-        self.written += len(chunk)
-
-    def __exit__(self, exc_type: Any, *rest: Any) -> None:
-        if self._path is not None:
-            self._file.close()
-            if exc_type is not None:
-                os.unlink(self._path)

@@ -1,4 +1,4 @@
-"""Media upload as the Gemini service speaks it, and media download.
+"""Media upload as Google's services speak it.
 
 Small payloads go in one multipart request (``X-Goog-Upload-Protocol: multipart``, a
 ``multipart/related`` body of JSON metadata then media). Larger ones use Google's
@@ -6,10 +6,7 @@ resumable protocol: ``start`` (metadata, declared length and type) answers an up
 URL; chunks follow with ``upload`` and the last with ``upload, finalize``, each at an
 ``X-Goog-Upload-Offset``. After a failed chunk the client asks the server where it got
 to (``query`` -> ``X-Goog-Upload-Size-Received``) and resumes from there instead of
-restarting. Files are read one chunk at a time, never whole.
-
-Downloads stream a file's bytes to a path or binary file object, following the
-service's redirect by hand so the API key is never sent to another origin.
+restarting. Files are read one chunk at a time, never whole. (Downloads: ``media``.)
 """
 
 from __future__ import annotations

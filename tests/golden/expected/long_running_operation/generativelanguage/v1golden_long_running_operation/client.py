@@ -26,7 +26,11 @@ class Client(SyncClientBase):
 
     ROOT_URL = "https://generativelanguage.example.invalid/"
     API_VERSION = "v1golden_long_running_operation"
+    API_KEY_ENV = ()
     _OPERATION_TYPE = "Operation"
+    _OPERATIONS_PATH = None
+    _DOWNLOAD_SPEC = None
+    _DOWNLOAD_URI_FIELD = None
 
     @cached_property
     def tuned_models(self) -> TunedModelsResource:
@@ -45,7 +49,11 @@ class AsyncClient(AsyncClientBase):
 
     ROOT_URL = "https://generativelanguage.example.invalid/"
     API_VERSION = "v1golden_long_running_operation"
+    API_KEY_ENV = ()
     _OPERATION_TYPE = "Operation"
+    _OPERATIONS_PATH = None
+    _DOWNLOAD_SPEC = None
+    _DOWNLOAD_URI_FIELD = None
 
     @cached_property
     def tuned_models(self) -> AsyncTunedModelsResource:
