@@ -55,6 +55,8 @@ _PLACEHOLDER = re.compile(r"\{(\+?)([^}]+)\}")
 _COLLECTION_PATTERN = re.compile(r"^\^([A-Za-z][A-Za-z0-9]*)/\[\^/\]\+\$$")
 _LITERAL_PATTERN = re.compile(r"^\^([A-Za-z][A-Za-z0-9_]*)\$$")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+#: The object of a custom method's name: ``fetchRows`` -> ``Rows``.
+_OBJECT = re.compile(r"^[a-z]+([A-Z]\w*)$")
 
 #: Attributes the runtime's client base classes define: client methods and resources
 #: must not shadow them.
@@ -432,7 +434,10 @@ class _Builder:
         2. with several, those of messages beat those of scalars (``operations`` over
            ``unreachable``);
         3. then the one whose items are what the resource's ``get`` returns;
-        4. then the one named as the resource (``jobs`` of ``projects.jobs.list``);
+        4. then the one named as the resource or as the method's object (``jobs`` of
+           ``projects.jobs.list``, ``rows`` of ``fetchRows``), else the one whose name
+           ends with one of those or is the end of one (``jobMessages`` of
+           ``jobs.messages.list``);
         5. then the one called ``items`` (the older Google APIs' convention).
 
         Still ambiguous: not paginated, with a warning (the method returns the page).
@@ -453,8 +458,15 @@ class _Builder:
             got = {m.response for m in siblings if m.name == "get" and m.response}
             matching = {n: c for n, c in candidates.items() if c[1] in got}
             candidates = matching or candidates
-        if len(candidates) > 1 and chain:
-            named = {n: c for n, c in candidates.items() if n.lower() == chain[-1].lower()}
+        if len(candidates) > 1:
+            nouns = [n.lower() for n in (*chain[-1:], *_OBJECT.findall(raw.name)) if n]
+            named = {n: c for n, c in candidates.items() if n.lower() in nouns}
+            if not named:
+                named = {
+                    n: c
+                    for n, c in candidates.items()
+                    if any(n.lower().endswith(x) or x.endswith(n.lower()) for x in nouns)
+                }
             candidates = named or candidates
         if len(candidates) > 1 and "items" in candidates:
             candidates = {"items": candidates["items"]}
@@ -716,6 +728,8 @@ class _Builder:
             else (operation_types[0] if operation_types else None)
         )
         media_by_path = {m.id.split(".", 1)[-1]: m for m in methods if m.media_download}
+        aliases = self.ordered_aliases()
+        settings = self.settings(media_by_path)
         return ir.Version(
             operation_type=operation_type,
             api_name=self.doc.name,
@@ -736,9 +750,9 @@ class _Builder:
             type_imports=tuple(sorted(self.imports)),
             warnings=tuple(self.warnings),
             extensions=self.doc.extensions,
-            aliases=self.ordered_aliases(),
+            aliases=aliases,
             client_methods=tuple(client_methods),
-            settings=self.settings(media_by_path),
+            settings=settings,
         )
 
 

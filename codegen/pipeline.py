@@ -123,6 +123,30 @@ def generate_document(
 
     Paths are relative to the output root, e.g. ``generativelanguage/v1beta/types.py``.
     """
+    rendered, version = render_document(
+        data,
+        source_name,
+        package=package,
+        extensions_dir=extensions_dir,
+        api_key_env=api_key_env,
+        regenerate=regenerate,
+    )
+    if format:
+        rendered = format_files(rendered)
+    return with_manifest(rendered, version), version
+
+
+def render_document(
+    data: bytes,
+    source_name: str,
+    *,
+    package: str | None = None,
+    extensions_dir: Path | None = None,
+    api_key_env: tuple[str, ...] | None = None,
+    regenerate: str = REGENERATE,
+) -> tuple[dict[str, str], Version]:
+    """The Python files of one version package, unformatted, and the IR (the first
+    half of ``generate_document``; arguments as there)."""
     raw = parse_document(data, source_name, document_extensions(data, extensions_dir))
     parent = package or module_name(raw.name)
     if not all(part.isidentifier() for part in parent.split(".")):
@@ -133,14 +157,23 @@ def generate_document(
         version = dataclasses.replace(version, regenerate=regenerate)
     package_dir = version.package_dir
     rendered = {f"{package_dir}/{name}": text for name, text in render_version(version).items()}
-    if format:
-        with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-            formatted = pool.map(lambda kv: (kv[0], format_python(*kv)), rendered.items())
-            rendered = dict(formatted)
-    rendered[f"{package_dir}/{MANIFEST}"] = manifest(
+    return rendered, version
+
+
+def format_files(rendered: dict[str, str]) -> dict[str, str]:
+    """Every file lint-fixed and formatted by the pinned ruff (raises GenerateError when
+    ruff leaves a problem it cannot fix)."""
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        return dict(pool.map(lambda kv: (kv[0], format_python(*kv)), rendered.items()))
+
+
+def with_manifest(rendered: dict[str, str], version: Version) -> dict[str, str]:
+    """``rendered`` plus the version package's ``MANIFEST.json``."""
+    files = dict(rendered)
+    files[f"{version.package_dir}/{MANIFEST}"] = manifest(
         version, [p.rsplit("/", 1)[1] for p in rendered]
     )
-    return rendered, version
+    return files
 
 
 def _check_owner(files: dict[str, str], out: Path) -> None:

@@ -171,7 +171,15 @@ def test_pyrepr_evaluates_back_to_the_value(value: object) -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("x", "'x'"), (3, "3"), (True, "True"), (None, "None"), (("*/*",), "('*/*',)"), (("a", "b"), "('a', 'b')"), ((), "()")],
+    [
+        ("x", "'x'"),
+        (3, "3"),
+        (True, "True"),
+        (None, "None"),
+        (("*/*",), "('*/*',)"),
+        (("a", "b"), "('a', 'b')"),
+        ((), "()"),
+    ],
 )
 def test_pyrepr_text(value: object, expected: str) -> None:
     assert pyrepr(value) == expected

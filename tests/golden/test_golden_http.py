@@ -29,12 +29,15 @@ def test_service_path_media_upload_goes_to_the_root_relative_upload_path(load, s
     with g.client.Client(api_key=KEY, base_url=server.url) as client:
         created = client.files.create(body={"name": "n"}, file=b"abc", mime_type="text/plain")
         client.files.create(body={"name": "n"})  # metadata only: the method's own path
+        client.files.update("f1", body={}, file=b"new", mime_type="text/plain")
     assert created == g.types.File(id="f1", name="n")
-    upload, metadata = server.requests
+    upload, metadata, update = server.requests
     # Not /drive/v3golden/upload/drive/v3golden/files (servicePath applied twice).
     assert (upload.method, upload.path) == ("POST", "/upload/drive/v3golden/files")
     assert dict(upload.query) == {"uploadType": "multipart"}
     assert (metadata.method, metadata.path) == ("POST", "/drive/v3golden/files")
+    # An update uploads with its own verb (drive.files.update is a PATCH).
+    assert (update.method, update.path) == ("PATCH", "/upload/drive/v3golden/files/f1")
 
 
 def test_media_of_a_download_service_method_and_of_a_plain_one(load, server) -> None:

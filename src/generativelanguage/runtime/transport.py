@@ -327,7 +327,7 @@ class _Base:
                 }
             )
         request = self.http.build_request(
-            "POST",
+            spec.http_method,  # an update uploads with its own verb (PATCH, PUT)
             self.base_url + path.lstrip("/"),
             params=params or None,
             content=content,

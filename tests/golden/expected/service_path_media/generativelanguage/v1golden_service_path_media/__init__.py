@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 #: The Discovery revision this package was generated from.
 REVISION = "20250101"
 #: sha256 of the exact Discovery document bytes.
-DOCUMENT_SHA256 = "51b90675a2ce310b38b6fc4094432fe52f469954b4906b6a580bc529b9a5b0e8"
+DOCUMENT_SHA256 = "0031f8e71d9d09cd70ade0dc420318b018dfc13ff596acb24be33e2959b54bfe"
 API_VERSION = "v1golden_service_path_media"
 
 __all__ = ["API_VERSION", "DOCUMENT_SHA256", "REVISION", "AsyncClient", "Client", "enums", "types"]

@@ -24,7 +24,8 @@ class Client(SyncClientBase):
 
     Drive-like: servicePath is drive/v3/; method paths follow it, media upload paths are
     relative to rootUrl (they repeat the service path after /upload/), media downloads with
-    useMediaDownloadService go to rootUrl + download/ + servicePath + path.
+    useMediaDownloadService go to rootUrl + download/ + servicePath + path. An update
+    uploads with its own verb (PATCH).
     """
 
     ROOT_URL = "https://generativelanguage.example.invalid/"
@@ -49,7 +50,8 @@ class AsyncClient(AsyncClientBase):
 
     Drive-like: servicePath is drive/v3/; method paths follow it, media upload paths are
     relative to rootUrl (they repeat the service path after /upload/), media downloads with
-    useMediaDownloadService go to rootUrl + download/ + servicePath + path.
+    useMediaDownloadService go to rootUrl + download/ + servicePath + path. An update
+    uploads with its own verb (PATCH).
     """
 
     ROOT_URL = "https://generativelanguage.example.invalid/"

@@ -46,6 +46,20 @@ _FILES_GET = MethodSpec(
     (PathParam("fileId", None, py_name="file_id", reserved=False, prefix=None),),
     response=types.File,
 )
+_FILES_UPDATE = MethodSpec(
+    "generativelanguage.files.update",
+    "PATCH",
+    "drive/v3golden/files/{fileId}",
+    (PathParam("fileId", None, py_name="file_id", reserved=False, prefix=None),),
+    request=types.File,
+    response=types.File,
+    upload={
+        "simple": "/upload/drive/v3golden/files/{fileId}",
+        "resumable": "/resumable/upload/drive/v3golden/files/{fileId}",
+        "max_size": 5497558138880,
+        "accept": ("*/*",),
+    },
+)
 _FILES_GET_MEDIA = MethodSpec(
     "generativelanguage.files.get",
     "GET",
@@ -150,6 +164,45 @@ class FilesResource:
                 "acknowledgeAbuse": acknowledge_abuse,
             },
             options,
+        )
+
+    def update(
+        self,
+        file_id: str,
+        *,
+        body: types.File | Mapping[str, Any] | None = None,
+        file: UploadFile | None = None,
+        mime_type: str | None = None,
+        progress: Progress | None = None,
+        chunk_size: int | None = None,
+        options: CallOptions | None = None,
+    ) -> types.File:
+        """generativelanguage.files.update
+
+        Args:
+            file_id: (undocumented)
+            body: The request: a `types.File` or a dict of the same shape.
+            file: The media to upload: a path, bytes or a binary file object.
+            mime_type: The media's MIME type; guessed from the file name otherwise.
+            progress: Called as progress(bytes_sent, total) while uploading.
+            chunk_size: Bytes per resumable-upload chunk (default 8 MiB).
+            options: Per-call options (timeout, retries, extra headers and query).
+
+        Returns:
+            types.File
+
+        Discovery: generativelanguage.files.update (PATCH files/{fileId})
+        """
+        return self._t.upload(
+            _FILES_UPDATE,
+            (file_id,),
+            body,
+            None,
+            options,
+            file=file,
+            mime_type=mime_type,
+            progress=progress,
+            chunk_size=chunk_size,
         )
 
     def get_media(
@@ -283,6 +336,45 @@ class AsyncFilesResource:
                 "acknowledgeAbuse": acknowledge_abuse,
             },
             options,
+        )
+
+    async def update(
+        self,
+        file_id: str,
+        *,
+        body: types.File | Mapping[str, Any] | None = None,
+        file: UploadFile | None = None,
+        mime_type: str | None = None,
+        progress: Progress | None = None,
+        chunk_size: int | None = None,
+        options: CallOptions | None = None,
+    ) -> types.File:
+        """generativelanguage.files.update
+
+        Args:
+            file_id: (undocumented)
+            body: The request: a `types.File` or a dict of the same shape.
+            file: The media to upload: a path, bytes or a binary file object.
+            mime_type: The media's MIME type; guessed from the file name otherwise.
+            progress: Called as progress(bytes_sent, total) while uploading.
+            chunk_size: Bytes per resumable-upload chunk (default 8 MiB).
+            options: Per-call options (timeout, retries, extra headers and query).
+
+        Returns:
+            types.File
+
+        Discovery: generativelanguage.files.update (PATCH files/{fileId})
+        """
+        return await self._t.upload(
+            _FILES_UPDATE,
+            (file_id,),
+            body,
+            None,
+            options,
+            file=file,
+            mime_type=mime_type,
+            progress=progress,
+            chunk_size=chunk_size,
         )
 
     async def get_media(
