@@ -6,7 +6,7 @@ Traits come from the document alone (with our extension documents merged in, who
 * streaming: a method whose name starts with ``stream`` answers with Server-Sent Events
   and is sent with ``alt=sse`` (Google's convention; the `alt` enum does not list it);
 * pagination: a ``pageToken`` query parameter and a ``nextPageToken`` in the response;
-  the items are the response's list (or map of item lists) chosen by :meth:`_Builder.items_field`;
+  the items are the response's list (or map of item lists) ``codegen.paging`` chooses;
 * long-running: the response schema has the shape of ``google.longrunning.Operation``
   (``name`` and ``done`` plus ``response`` or ``error``);
 * media upload: ``supportsMediaUpload`` with a ``mediaUpload`` block;
@@ -36,7 +36,7 @@ import re
 import textwrap
 from collections import Counter
 
-from . import ir
+from . import ir, paging
 from . import types as type_table
 from .load import DiscoveryError, RawDocument, RawMethod, RawParameter, RawResource, RawSchema
 from .naming import (
@@ -55,8 +55,6 @@ _PLACEHOLDER = re.compile(r"\{(\+?)([^}]+)\}")
 _COLLECTION_PATTERN = re.compile(r"^\^([A-Za-z][A-Za-z0-9]*)/\[\^/\]\+\$$")
 _LITERAL_PATTERN = re.compile(r"^\^([A-Za-z][A-Za-z0-9_]*)\$$")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-#: The object of a custom method's name: ``fetchRows`` -> ``Rows``.
-_OBJECT = re.compile(r"^[a-z]+([A-Z]\w*)$")
 
 #: Attributes the runtime's client base classes define: client methods and resources
 #: must not shadow them.
@@ -186,16 +184,12 @@ class _Builder:
             doc = "Deprecated. " + doc
         self.structs[name] = ir.Struct(name, node.path, doc, tuple(fields))
 
-    def is_map(self, node: RawSchema) -> bool:
-        """An object with free keys only: ``additionalProperties`` and no properties."""
-        return node.type == "object" and not node.properties and node.additional is not None
-
     def top_level(self, sid: str, node: RawSchema) -> None:
         """A Struct for a message schema; a type alias for any other top-level schema (a
         map, a list, any JSON value, a scalar or a bare ``$ref``), so its values decode
         whole instead of into an empty Struct."""
         name = self.class_names[sid]
-        if node.ref is None and node.type in (None, "object") and not self.is_map(node):
+        if node.ref is None and node.type in (None, "object") and not node.is_map:
             self.struct(name, node)
             return
         annotation = self.annotation(node, name, "")
@@ -392,91 +386,21 @@ class _Builder:
         ):
             return None
         node = self.schemas[response]
-        if node.ref is not None or node.type not in (None, "object") or self.is_map(node):
+        if node.ref is not None or node.type not in (None, "object") or node.is_map:
             return None
         props = dict(node.properties)
         if "nextPageToken" not in props:
             return None
-        field = self.items_field(raw, response, props, chain, siblings)
+        field, candidates = paging.items_field(self.schemas, raw, props, chain, siblings)
         if field is None:
+            self.warnings.append(
+                f"{raw.path}: pageToken but {len(candidates)} candidate item fields in "
+                f"{response} ({', '.join(candidates)}); not treated as a paginated list"
+            )
             return None
         return ir.Pagination(
             items_field=safe_identifier(snake_case(field)), token_param="pageToken"
         )
-
-    def resolved(self, node: RawSchema | None) -> RawSchema | None:
-        """``node``, or the schema its ``$ref`` names."""
-        seen = 0
-        while node is not None and node.ref is not None and seen < 8:
-            node = None if node.dangling else self.schemas.get(node.ref)
-            seen += 1
-        return node
-
-    def item_schema(self, node: RawSchema) -> tuple[RawSchema | None, str | None]:
-        """For a list field, its item schema and the item's schema id; for a map of
-        item lists (``{"zones/a": {"instances": [...]}}``), those of the inner lists'
-        items; (None, None) for anything else."""
-        if node.type == "array" and node.items is not None:
-            return self.resolved(node.items), node.items.ref
-        if node.type == "object" and self.is_map(node):
-            value = self.resolved(node.additional)
-            if value is not None and value.type in (None, "object"):
-                lists = [p for _, p in value.properties if p.type == "array" and p.items]
-                if len(lists) == 1:
-                    return self.resolved(lists[0].items), lists[0].items.ref
-        return None, None
-
-    def items_field(self, raw, response, props, chain, siblings) -> str | None:
-        """The field of a list response that holds the items, chosen by structure:
-
-        1. candidates are its lists and its maps of item lists (a map's values each
-           holding one list, as Compute's ``aggregatedList`` answers);
-        2. with several, those of messages beat those of scalars (``operations`` over
-           ``unreachable``);
-        3. then the one whose items are what the resource's ``get`` returns;
-        4. then the one named as the resource or as the method's object (``jobs`` of
-           ``projects.jobs.list``, ``rows`` of ``fetchRows``), else the one whose name
-           ends with one of those or is the end of one (``jobMessages`` of
-           ``jobs.messages.list``);
-        5. then the one called ``items`` (the older Google APIs' convention).
-
-        Still ambiguous: not paginated, with a warning (the method returns the page).
-        """
-        candidates = {}
-        for name, node in props.items():
-            item, item_ref = self.item_schema(node)
-            if node.type == "array" or item is not None:
-                candidates[name] = (item, item_ref)
-        if len(candidates) > 1:
-            messages = {
-                n: c
-                for n, c in candidates.items()
-                if c[0] is not None and c[0].type in (None, "object")
-            }
-            candidates = messages or candidates
-        if len(candidates) > 1:
-            got = {m.response for m in siblings if m.name == "get" and m.response}
-            matching = {n: c for n, c in candidates.items() if c[1] in got}
-            candidates = matching or candidates
-        if len(candidates) > 1:
-            nouns = [n.lower() for n in (*chain[-1:], *_OBJECT.findall(raw.name)) if n]
-            named = {n: c for n, c in candidates.items() if n.lower() in nouns}
-            if not named:
-                named = {
-                    n: c
-                    for n, c in candidates.items()
-                    if any(n.lower().endswith(x) or x.endswith(n.lower()) for x in nouns)
-                }
-            candidates = named or candidates
-        if len(candidates) > 1 and "items" in candidates:
-            candidates = {"items": candidates["items"]}
-        if len(candidates) != 1:
-            self.warnings.append(
-                f"{raw.path}: pageToken but {len(candidates)} candidate item fields in "
-                f"{response} ({', '.join(sorted(candidates))}); not treated as a paginated list"
-            )
-            return None
-        return next(iter(candidates))
 
     def is_operation(self, response: str | None) -> bool:
         if response is None or response not in self.schemas:

@@ -61,6 +61,11 @@ class RawSchema:
     #: ``x-`` keys of an extension document (codegen/extend.py), e.g. {"x-source": ...}.
     x: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
+    @property
+    def is_map(self) -> bool:
+        """An object with free keys only: ``additionalProperties`` and no properties."""
+        return self.type == "object" and not self.properties and self.additional is not None
+
 
 @dataclass(frozen=True)
 class RawParameter:

@@ -234,15 +234,18 @@ def follow(transport: Any, spec: MethodSpec, request: Any, opts: CallOptions) ->
     raise APIConnectionError(f"{spec.id}: more than {MAX_REDIRECTS} redirects")
 
 
+def download_request(transport, target, opts, spec, uri_field) -> tuple[MethodSpec, Any]:
+    """The spec and first request of ``Client.download`` for ``target`` (see ``resolve``)."""
+    kind, value = resolve(transport, target, spec, uri_field)
+    if kind == "url":
+        return spec or _url_spec(transport), url_request(transport, value, opts)
+    return spec, media_request(transport, spec, (value,), None, None, opts)
+
+
 def download(transport, target, destination, options, spec, uri_field) -> int:
     """``Client.download``: stream ``target``'s bytes to ``destination``."""
     opts = transport.options.merged(options)
-    kind, value = resolve(transport, target, spec, uri_field)
-    if kind == "url":
-        spec = _url_spec(transport) if spec is None else spec
-        request = url_request(transport, value, opts)
-    else:
-        request = media_request(transport, spec, (value,), None, None, opts)
+    spec, request = download_request(transport, target, opts, spec, uri_field)
     return Media(follow(transport, spec, request, opts), transport).save(destination)
 
 
@@ -273,11 +276,6 @@ async def async_download(transport, target, destination, options, spec, uri_fiel
     opts = transport.options.merged(options)
     if transport.auth is not None:
         await transport.auth.atoken()
-    kind, value = resolve(transport, target, spec, uri_field)
-    if kind == "url":
-        spec = _url_spec(transport) if spec is None else spec
-        request = url_request(transport, value, opts)
-    else:
-        request = media_request(transport, spec, (value,), None, None, opts)
+    spec, request = download_request(transport, target, opts, spec, uri_field)
     media = AsyncMedia(await async_follow(transport, spec, request, opts), transport)
     return await media.save(destination)
