@@ -66,6 +66,30 @@ X_CLIENT_KEYS = frozenset({"apiKeyEnv", "operationsPath", "download"})
 X_CLIENT_DOWNLOAD_KEYS = frozenset({"method", "uriField"})
 
 
+_MIXIN = re.compile(
+    r"^([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*):([A-Za-z_][A-Za-z0-9_]*)$"
+)
+
+
+def mixin(value: object, path: str) -> ir.Mixin | None:
+    """The ``x-mixin`` reference ``package.module:Class`` at ``path``, checked."""
+    if value is None:
+        return None
+    match = _MIXIN.match(value) if isinstance(value, str) else None
+    if match is None:
+        raise ValueError(f"{path}.x-mixin: expected 'package.module:Class', got {value!r}")
+    return ir.Mixin(match.group(1), match.group(2))
+
+
+def sync_async_mixins(value: object, path: str) -> tuple[ir.Mixin | None, ir.Mixin | None]:
+    """The ``{"sync": ..., "async": ...}`` form of ``x-mixin`` for resources and clients."""
+    if value is None:
+        return None, None
+    if not isinstance(value, dict) or not set(value) <= {"sync", "async"}:
+        raise ValueError(f"{path}.x-mixin: expected {{'sync': ..., 'async': ...}}, got {value!r}")
+    return mixin(value.get("sync"), f"{path}.sync"), mixin(value.get("async"), f"{path}.async")
+
+
 class _Builder:
     def __init__(
         self, doc: RawDocument, package: str, api_key_env: tuple[str, ...] | None = None
@@ -182,7 +206,9 @@ class _Builder:
         doc = node.description
         if node.deprecated:
             doc = "Deprecated. " + doc
-        self.structs[name] = ir.Struct(name, node.path, doc, tuple(fields))
+        self.structs[name] = ir.Struct(
+            name, node.path, doc, tuple(fields), mixin(node.x.get("x-mixin"), node.path)
+        )
 
     def top_level(self, sid: str, node: RawSchema) -> None:
         """A Struct for a message schema; a type alias for any other top-level schema (a
@@ -549,7 +575,10 @@ class _Builder:
         class_name = self.resource_class_pool.claim(
             "".join(pascal_case(c) for c in chain) + "Resource"
         )
+        sync_mixin, async_mixin = sync_async_mixins(raw.x.get("x-mixin"), raw.path)
         res = ir.Resource(
+            mixin=sync_mixin,
+            async_mixin=async_mixin,
             wire_name=raw.name,
             attr_name=safe_attribute(snake_case(raw.name)),
             class_name=class_name,
@@ -654,6 +683,7 @@ class _Builder:
         media_by_path = {m.id.split(".", 1)[-1]: m for m in methods if m.media_download}
         aliases = self.ordered_aliases()
         settings = self.settings(media_by_path)
+        client_mixin, async_client_mixin = sync_async_mixins(self.doc.x.get("x-mixin"), "")
         return ir.Version(
             operation_type=operation_type,
             api_name=self.doc.name,
@@ -677,6 +707,8 @@ class _Builder:
             aliases=aliases,
             client_methods=tuple(client_methods),
             settings=settings,
+            client_mixin=client_mixin,
+            async_client_mixin=async_client_mixin,
         )
 
 

@@ -237,8 +237,14 @@ def _package_files(base: Path, arc_prefix: str) -> dict[str, bytes]:
     return files
 
 
+#: Handwritten packages the runtime wheel ships: the API-neutral runtime, and the Gemini
+#: conveniences that the generated classes name as mixins (discovery/extensions/).
+RUNTIME_PACKAGES = ("runtime", "gemini")
+
+
 def runtime_wheel(project: Project, src_dir: Path) -> Wheel:
-    """The runtime wheel: ``generativelanguage/runtime/**`` from ``src_dir``.
+    """The runtime wheel: ``generativelanguage/runtime/**`` and the conveniences the
+    generated code imports (``generativelanguage/gemini/**``) from ``src_dir``.
 
     Args:
         project: Facts from ``pyproject.toml``.
@@ -264,15 +270,20 @@ def runtime_wheel(project: Project, src_dir: Path) -> Wheel:
         description=(
             f"# {RUNTIME_DIST}\n\n"
             "The handwritten runtime (`generativelanguage.runtime`: transport, errors, SSE, "
-            "pagination, long-running operations, uploads, the shared Struct base) used by "
-            "the generated clients `generativelanguage-v1` and `generativelanguage-v1beta`. "
+            "pagination, long-running operations, uploads, the shared Struct base) and the "
+            "Gemini conveniences (`generativelanguage.gemini`) used by the generated clients `generativelanguage-v1` and `generativelanguage-v1beta`. "
             "Install one of those; it pulls in this package.\n"
         ),
         requires_python=project.requires_python,
         requires_dist=tuple(requires),
         extras=extras,
         license=project.license,
-        files=_package_files(base, f"{PACKAGE}/runtime"),
+        files={
+            arc: data
+            for sub in RUNTIME_PACKAGES
+            if (src_dir / PACKAGE / sub).is_dir()
+            for arc, data in _package_files(src_dir / PACKAGE / sub, f"{PACKAGE}/{sub}").items()
+        },
     )
 
 

@@ -40,6 +40,11 @@ IDENTITY = frozenset({"kind", "name", "version", "x-extension"})
 KEYS: dict[str, str] = {
     "x-extension": "top level: what the extension describes and where its facts come from",
     "x-merge": "any node: 'ifAbsent' or 'ifPresent' (see codegen/extend.py)",
+    "x-mixin": (
+        "schema: 'package.module:Class', a handwritten class mixed into the generated "
+        "Struct; resource or top level: {'sync': ..., 'async': ...} mixed into the "
+        "resource classes or into Client and AsyncClient"
+    ),
     "x-source": "any node: where the fact comes from (a URL, a recording, an SDK file)",
     "x-client": (
         "top level: per-API settings the generated client carries: apiKeyEnv (environment "

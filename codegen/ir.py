@@ -14,6 +14,46 @@ DOC_WIDTH = 88
 
 
 @dataclass(frozen=True)
+class Mixin:
+    """A handwritten class that an extension document mixes into a generated class
+    (``x-mixin``): how the API's conveniences reach the generated types and clients."""
+
+    module: str  # "generativelanguage.gemini.responses"
+    name: str  # "GenerateContentResponseMixin"
+
+    @property
+    def alias(self) -> str:
+        """Module alias in the generated file; no schema or resource name starts with ``_``."""
+        return "_mixin_" + self.module.replace(".", "_")
+
+    @property
+    def expr(self) -> str:
+        return f"{self.alias}.{self.name}"
+
+    @property
+    def import_line(self) -> str:
+        parent, _, leaf = self.module.rpartition(".")
+        if not parent:
+            return f"import {self.module} as {self.alias}"
+        return f"from {parent} import {leaf} as {self.alias}"
+
+
+def mixin_imports(mixins: object) -> tuple[str, ...]:
+    """Sorted, distinct import lines for ``mixins`` (Nones skipped)."""
+    return tuple(sorted({m.import_line for m in mixins if m is not None}))  # type: ignore[attr-defined]
+
+
+def bases(mixin: Mixin | None, base: str) -> str:
+    """A class's bases, comma-separated: the mixin first, so its methods win."""
+    return f"{mixin.expr}, {base}" if mixin else base
+
+
+def base_clause(mixin: Mixin | None) -> str:
+    """``(Mixin)`` for a class with no other base, else nothing."""
+    return f"({mixin.expr})" if mixin else ""
+
+
+@dataclass(frozen=True)
 class Field:
     wire_name: str
     py_name: str
@@ -32,6 +72,11 @@ class Struct:
     discovery_path: str
     doc: str
     fields: tuple[Field, ...]
+    mixin: Mixin | None = None
+
+    @property
+    def bases(self) -> str:
+        return bases(self.mixin, "Struct")
 
 
 @dataclass(frozen=True)
@@ -171,6 +216,16 @@ class Resource:
     discovery_path: str
     methods: tuple[Method, ...]
     children: tuple[Resource, ...]
+    mixin: Mixin | None = None
+    async_mixin: Mixin | None = None
+
+    @property
+    def bases(self) -> str:
+        return base_clause(self.mixin)
+
+    @property
+    def async_bases(self) -> str:
+        return base_clause(self.async_mixin)
 
     @property
     def class_doc(self) -> str:
@@ -226,6 +281,28 @@ class Version:
     settings: ClientSettings = ClientSettings()
     #: How to regenerate the package (second header line).
     regenerate: str = "`make generate` (python -m codegen generate); see README.md"
+    client_mixin: Mixin | None = None
+    async_client_mixin: Mixin | None = None
+
+    @property
+    def client_bases(self) -> str:
+        return bases(self.client_mixin, "SyncClientBase")
+
+    @property
+    def async_client_bases(self) -> str:
+        return bases(self.async_client_mixin, "AsyncClientBase")
+
+    @property
+    def types_mixin_imports(self) -> tuple[str, ...]:
+        return mixin_imports(s.mixin for s in self.structs)
+
+    @property
+    def resources_mixin_imports(self) -> tuple[str, ...]:
+        return mixin_imports(m for r in self.all_resources for m in (r.mixin, r.async_mixin))
+
+    @property
+    def client_mixin_imports(self) -> tuple[str, ...]:
+        return mixin_imports((self.client_mixin, self.async_client_mixin))
 
     @property
     def uses_field_rename(self) -> bool:

@@ -118,6 +118,7 @@ class RawResource:
     path: str
     methods: tuple[RawMethod, ...]
     resources: tuple[RawResource, ...]
+    x: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -271,6 +272,7 @@ class _Loader:
             resources=tuple(
                 self.resource(r, children[r], f"{path}.resources.{r}") for r in sorted(children)
             ),
+            x=extend.x_keys(node),
         )
 
 

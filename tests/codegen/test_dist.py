@@ -83,11 +83,14 @@ def test_api_wheel_holds_only_its_version(wheels, version: str) -> None:
     assert len(dist_info) == 1
 
 
-def test_runtime_wheel_holds_only_the_runtime(wheels) -> None:
+def test_runtime_wheel_holds_the_runtime_and_the_conveniences(wheels) -> None:
     names = _names(wheels[dist.RUNTIME_DIST])
     package = {n for n in names if not n.split("/", 1)[0].endswith(".dist-info")}
-    runtime = ROOT / "src" / "generativelanguage" / "runtime"
-    assert package == _tree(runtime, "generativelanguage/runtime")
+    src = ROOT / "src" / "generativelanguage"
+    assert package == _tree(src / "runtime", "generativelanguage/runtime") | _tree(
+        src / "gemini", "generativelanguage/gemini"
+    )
+    assert not any(n.startswith("generativelanguage/emulator/") for n in names)
     assert "generativelanguage/runtime/__init__.py" in package
     assert "generativelanguage/__init__.py" not in names
 

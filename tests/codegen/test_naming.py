@@ -163,7 +163,8 @@ def test_reserved_guards_every_name_the_generated_types_modules_import() -> None
     golden = Path(__file__).resolve().parents[1] / "golden" / "expected"
     imported = set().union(*(_imported_names(p) for p in golden.glob("*/*/*/types.py")))
     assert imported >= {"Any", "Struct", "datetime", "msgspec"}
-    assert imported - RESERVED == set()
+    # Private aliases (x-mixin's `_mixin_<module>`) cannot meet a schema's name.
+    assert {n for n in imported if not n.startswith("_mixin_")} - RESERVED == set()
 
 
 @pytest.mark.parametrize(

@@ -22,6 +22,7 @@ from codegen.ir import Version
 from codegen.pipeline import generate_document
 from generativelanguage.runtime import structs
 
+from . import mixins
 from .update import EXPECTED, EXTENSIONS, FIXTURES, cases, expected_files
 
 CASES = cases()
@@ -212,6 +213,14 @@ def check_extension_document(g: SimpleNamespace, version: Version) -> None:
     part = _decode(g.types.Part, {"text": "t", "note": {"body_text": "n"}})
     assert part.note == g.types.Note(body_text="n")
     assert g.resources._NOTES_CREATE.request is g.types.Note
+    # x-mixin: handwritten conveniences reach the generated classes as bases.
+    assert _decode(g.types.Note, {"body_text": "quiet"}).shout == "QUIET"
+    assert g.types.Note.__mro__[1:3] == (mixins.NoteMixin, structs.Struct)
+    assert issubclass(g.resources.NotesResource, mixins.NotesMixin)
+    assert issubclass(g.resources.AsyncNotesResource, mixins.AsyncNotesMixin)
+    assert not issubclass(g.resources.PartsResource, mixins.NotesMixin)
+    assert g.client.Client(api_key="k").flavour == "sync"
+    assert g.client.AsyncClient(api_key="k").flavour == "async"
     assert [name for name, _ in version.extensions] == [
         "generativelanguage.v1golden_extension_document.notes.json"
     ]

@@ -8,6 +8,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from generativelanguage.runtime.client import AsyncClientBase, SyncClientBase
+from tests.golden import mixins as _mixin_tests_golden_mixins
 
 if TYPE_CHECKING:
     from .resources import (
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     )
 
 
-class Client(SyncClientBase):
+class Client(_mixin_tests_golden_mixins.ClientMixin, SyncClientBase):
     """Golden: extension document v1golden_extension_document (revision 20250101).
 
     Google's part: one schema and one method; fixtures/extensions/ adds a field, a schema
@@ -48,7 +49,7 @@ class Client(SyncClientBase):
         return PartsResource(self._transport)
 
 
-class AsyncClient(AsyncClientBase):
+class AsyncClient(_mixin_tests_golden_mixins.AsyncClientMixin, AsyncClientBase):
     """Golden: extension document v1golden_extension_document (revision 20250101),
     asynchronous.
 

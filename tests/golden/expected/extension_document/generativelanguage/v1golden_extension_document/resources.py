@@ -14,6 +14,7 @@ from typing import Any
 from generativelanguage.runtime.options import CallOptions
 from generativelanguage.runtime.paths import PathParam
 from generativelanguage.runtime.transport import AsyncTransport, MethodSpec, SyncTransport
+from tests.golden import mixins as _mixin_tests_golden_mixins
 
 from . import types
 
@@ -34,7 +35,7 @@ _PARTS_GET = MethodSpec(
 )
 
 
-class NotesResource:
+class NotesResource(_mixin_tests_golden_mixins.NotesMixin):
     """The `notes` resource (resources.notes)."""
 
     __slots__ = ("_t",)
@@ -59,7 +60,7 @@ class NotesResource:
         return self._t.call(_NOTES_CREATE, (), body, None, options)
 
 
-class AsyncNotesResource:
+class AsyncNotesResource(_mixin_tests_golden_mixins.AsyncNotesMixin):
     """The `notes` resource (resources.notes), asynchronous."""
 
     __slots__ = ("_t",)

@@ -9,9 +9,10 @@ Every field is optional and defaults to None; unset fields are left out of the J
 from __future__ import annotations
 
 from generativelanguage.runtime.structs import Struct
+from tests.golden import mixins as _mixin_tests_golden_mixins
 
 
-class Note(Struct, kw_only=True):
+class Note(_mixin_tests_golden_mixins.NoteMixin, Struct, kw_only=True):
     """"""
 
     body_text: str | None = None
