@@ -217,6 +217,23 @@ def expand(template: str, values: dict[str, str]) -> str:
     return re.sub(r"\{(\+?)([^}]+)\}", one, template)
 
 
+def holds_message_lists(doc: dict, ref: str) -> bool:
+    """Whether the schema has a list of messages or a map of them (its items, then)."""
+    schemas = doc.get("schemas") or {}
+
+    def message(node: dict) -> bool:
+        node = schemas.get(node.get("$ref"), node) if "$ref" in node else node
+        return node.get("type") == "object"
+
+    for prop in (schemas.get(ref) or {}).get("properties", {}).values():
+        if prop.get("type") == "array" and message(prop.get("items") or {}):
+            return True
+        extra = prop.get("additionalProperties")
+        if prop.get("type") == "object" and isinstance(extra, dict) and message(extra):
+            return True
+    return False
+
+
 def document_path(doc: dict, node: dict, values: dict[str, str], *, media: bool) -> str:
     """The path the document says the method is at: rootUrl-relative, after the
     service path (the download service's for useMediaDownloadService media)."""
@@ -427,7 +444,10 @@ def _call(doc, node, attrs, m, client, server, upload: bool) -> None:
     else:
         page = getattr(answer, "first_page", answer)
         if m.pagination is not None:
-            list(answer)  # iterating the items of the one page must work
+            items = list(answer)
+            scalars = [i for i in items if isinstance(i, (str, int, float, bool))]
+            if scalars and holds_message_lists(doc, response_ref):
+                raise AssertionError("the pager yields scalars beside lists of messages")
         if sample is not None and roundtrip(page) != d.normalize(sample):
             raise AssertionError("response decodes and encodes to different JSON")
     if expectation.seen != 1:
