@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
+import tempfile
 from pathlib import Path
 
 from . import extend
@@ -39,19 +38,6 @@ class GenerateError(RuntimeError):
     pass
 
 
-def _ruff(*args: str, stdin: str) -> str:
-    proc = subprocess.run(
-        [sys.executable, "-m", "ruff", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
-    if proc.returncode != 0:
-        raise GenerateError(f"ruff {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
-    return proc.stdout
-
-
 def check_ruff_version() -> None:
     out = subprocess.run(
         [sys.executable, "-m", "ruff", "--version"], capture_output=True, text=True
@@ -61,13 +47,6 @@ def check_ruff_version() -> None:
             f"the generator needs ruff {RUFF_VERSION} (found {out.strip() or 'none'}); "
             "run `make venv` to install the pinned tools"
         )
-
-
-def format_python(rel_path: str, text: str) -> str:
-    """Lint-fix and format one generated file with the repo's ruff configuration."""
-    hint = f"generated/{rel_path}"
-    text = _ruff("check", "--fix", "--quiet", "--stdin-filename", hint, "-", stdin=text)
-    return _ruff("format", "--quiet", "--stdin-filename", hint, "-", stdin=text)
 
 
 def manifest(version: Version, files: list[str]) -> str:
@@ -161,10 +140,29 @@ def render_document(
 
 
 def format_files(rendered: dict[str, str]) -> dict[str, str]:
-    """Every file lint-fixed and formatted by the pinned ruff (raises GenerateError when
-    ruff leaves a problem it cannot fix)."""
-    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-        return dict(pool.map(lambda kv: (kv[0], format_python(*kv)), rendered.items()))
+    """Every file lint-fixed and formatted by the pinned ruff with the repository's
+    configuration: two ruff runs over a scratch folder for the whole package (raises
+    GenerateError when ruff leaves a problem it cannot fix)."""
+    with tempfile.TemporaryDirectory(prefix="codegen-format-") as scratch:
+        # The files sit under generated/ there, as in the repository, so that the
+        # repository's configuration (per-file rules for generated/**) applies alike.
+        base = Path(scratch) / "generated"
+        for rel, text in rendered.items():
+            (base / rel).parent.mkdir(parents=True, exist_ok=True)
+            (base / rel).write_text(text)
+        config = ("--config", str(ROOT / "pyproject.toml"))
+        for args in (("check", "--fix", "--quiet"), ("format", "--quiet")):
+            proc = subprocess.run(
+                [sys.executable, "-m", "ruff", *args, *config, "generated"],
+                capture_output=True,
+                text=True,
+                cwd=scratch,
+            )
+            if proc.returncode != 0:
+                raise GenerateError(
+                    f"ruff {args[0]} failed:\n{proc.stdout}\n{proc.stderr}".replace(scratch, "")
+                )
+        return {rel: (base / rel).read_text() for rel in rendered}
 
 
 def with_manifest(rendered: dict[str, str], version: Version) -> dict[str, str]:
