@@ -10,7 +10,13 @@ Traits come from the document alone (with our extension documents merged in, who
 * long-running: the response schema has the shape of ``google.longrunning.Operation``
   (``name`` and ``done`` plus ``response`` or ``error``);
 * media upload: ``supportsMediaUpload`` with a ``mediaUpload`` block;
-* media download: ``supportsMediaDownload`` (see :meth:`_Builder.media_method`).
+* media download: ``supportsMediaDownload`` (see :meth:`_Builder.media_method`);
+* a streaming twin: ``x-stream`` names the request fields that switch a method to an SSE
+  stream of events (a body field, or a query parameter instead of ``alt=sse``); the
+  method then yields two Python methods, the plain one (which refuses those fields)
+  and the twin, whose events follow ``x-stream-events``, ``x-stream-done`` and
+  ``x-stream-resume``;
+* unions: ``x-union`` lists the schemas a value may take, one per JSON kind.
 
 Paths follow the Discovery format: a method's ``path`` is relative to
 ``rootUrl + servicePath``, media upload paths to ``rootUrl``, and media downloads of a
@@ -32,6 +38,7 @@ Naming rules beyond the casing of ``codegen.naming``:
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import textwrap
 from collections import Counter
@@ -69,6 +76,11 @@ X_CLIENT_DOWNLOAD_KEYS = frozenset({"method", "uriField"})
 _MIXIN = re.compile(
     r"^([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*):([A-Za-z_][A-Za-z0-9_]*)$"
 )
+
+
+def _query_value(value: object) -> str:
+    """A query parameter's text for a JSON value (``true``, not Python's ``True``)."""
+    return value if isinstance(value, str) else json.dumps(value)
 
 
 def mixin(value: object, path: str) -> ir.Mixin | None:
@@ -128,6 +140,8 @@ class _Builder:
         return row.annotation
 
     def annotation(self, node: RawSchema, owner: str, prop: str) -> str:
+        if node.union:
+            return self.union(node, owner, prop)
         if node.ref is not None:
             return self._use(type_table.OPEN) if node.dangling else self.class_names[node.ref]
         if node.type == "array":
@@ -162,6 +176,39 @@ class _Builder:
             if row is None:
                 return self._use(type_table.OPEN)
         return self._use(row)
+
+    def json_kind(self, node: RawSchema) -> str:
+        """The JSON kind a schema's values take: one union member per kind, because
+        msgspec tells union members apart by the JSON kind alone."""
+        if node.ref is not None:
+            if node.dangling:
+                raise ValueError(f"{node.path}: a union member cannot be a dangling $ref")
+            return "object"
+        kinds = {
+            "object": "object",
+            "array": "array",
+            "string": "string",
+            "integer": "number",
+            "number": "number",
+            "boolean": "boolean",
+        }
+        if node.type not in kinds:
+            raise ValueError(f"{node.path}: a union member needs a JSON kind, not {node.type!r}")
+        return kinds[node.type]
+
+    def union(self, node: RawSchema, owner: str, prop: str) -> str:
+        seen: dict[str, str] = {}
+        members = []
+        for member in node.union:
+            kind = self.json_kind(member)
+            if kind in seen:
+                raise ValueError(
+                    f"{node.path}.x-union: {seen[kind]} and {member.path} are both JSON "
+                    f"{kind}s; a union takes one schema per JSON kind"
+                )
+            seen[kind] = member.path
+            members.append(self.annotation(member, owner, prop))
+        return " | ".join(members)
 
     def enum(self, name: str, node: RawSchema) -> None:
         pool = NamePool()
@@ -281,7 +328,18 @@ class _Builder:
         chain: tuple[str, ...],
         spec_pool: NamePool,
         siblings: tuple[RawMethod, ...] = (),
+        *,
+        twin: dict | None = None,
     ) -> ir.Method:
+        """One Python method of a Discovery method; ``twin`` is its ``x-stream`` when
+        building the streaming twin."""
+        stream = raw.x.get("x-stream")
+        dropped: set[str] = set()
+        if stream is not None:
+            self.check_stream(raw, stream)
+            dropped |= set(stream.get("query") or {})
+            if twin is None:
+                dropped |= set(stream.get("only") or ())
         placeholders = {name: plus == "+" for plus, name in _PLACEHOLDER.findall(raw.url_path)}
         by_name = {p.name: p for p in raw.parameters}
         for name in placeholders:
@@ -291,7 +349,7 @@ class _Builder:
         path_names += sorted(
             p.name for p in raw.parameters if p.location == "path" and p.name not in path_names
         )
-        query_raw = [p for p in raw.parameters if p.location == "query"]
+        query_raw = [p for p in raw.parameters if p.location == "query" and p.name not in dropped]
         reserved = set(RESERVED)
         if raw.media_upload is not None:
             reserved |= UPLOAD_KEYWORDS
@@ -307,25 +365,45 @@ class _Builder:
         )
         response = self.message_ref(raw.response)
         request = self.message_ref(raw.request)
-        streaming = raw.name.startswith("stream")
-        pagination = self.pagination(raw, response, chain, siblings)
+        streaming = raw.name.startswith("stream") and stream is None
+        name = raw.name
+        description = raw.description
+        events = None
+        if twin is not None:
+            response = twin["response"]["$ref"]
+            streaming = True
+            name = twin["name"]
+            description = twin.get("description") or description
+            events = self.event_stream(raw, response)
+        pagination = None if twin is not None else self.pagination(raw, response, chain, siblings)
         media = None
         if raw.media_upload is not None:
             mu = raw.media_upload
             media = ir.MediaUpload(mu.simple_path, mu.resumable_path, mu.max_size, mu.accept)
+        py_name = safe_attribute(snake_case(name))
+        switch = None
+        if stream is not None:
+            switch = ir.StreamSwitch(
+                twin=safe_attribute(snake_case(stream["name"])),
+                body=tuple(sorted((stream.get("body") or {}).items())),
+                query=tuple(
+                    sorted((k, _query_value(v)) for k, v in (stream.get("query") or {}).items())
+                ),
+            )
+        doc_raw = dataclasses.replace(raw, description=description)
         request_type = self.class_names[request] if request else None
         response_type = self.class_names[response] if response else None
         return ir.Method(
             id=raw.id,
-            wire_name=raw.name,
-            py_name=safe_attribute(snake_case(raw.name)),
+            wire_name=name,
+            py_name=py_name,
             spec_name=spec_pool.claim(
-                "_" + "_".join(snake_case(c) for c in (*chain, raw.name)).upper()
+                "_" + "_".join(snake_case(c) for c in (*chain, name)).upper()
             ),
             http_method=raw.http_method,
             path=self.service_relative(raw.url_path),
             doc=self.method_doc(
-                raw, path_params, query_params, request_type, response_type, streaming
+                doc_raw, path_params, query_params, request_type, response_type, streaming, events
             ),
             path_params=path_params,
             query_params=query_params,
@@ -333,8 +411,95 @@ class _Builder:
             response_type=response_type,
             streaming=streaming,
             pagination=pagination,
-            long_running=self.is_operation(response),
+            long_running=twin is None and self.is_operation(response),
             media_upload=media,
+            switch=switch,
+            events=events,
+        )
+
+    # -- event streams (x-stream, x-stream-events, x-stream-done, x-stream-resume) -----
+
+    def check_stream(self, raw: RawMethod, stream: object) -> None:
+        where = f"{raw.path}.x-stream"
+        if not isinstance(stream, dict) or not set(stream) <= {
+            "name",
+            "response",
+            "body",
+            "query",
+            "only",
+            "description",
+        }:
+            raise ValueError(f"{where}: expected name, response, body/query, only; got {stream!r}")
+        ref = (stream.get("response") or {}).get("$ref")
+        if not isinstance(stream.get("name"), str) or ref not in self.schemas:
+            raise ValueError(f"{where}: needs a 'name' and a 'response' $ref to a schema")
+        if bool(stream.get("body")) == bool(stream.get("query")):
+            raise ValueError(f"{where}: switch with either 'body' fields or 'query' parameters")
+        if stream.get("body"):
+            fields = dict(self.schemas[raw.request].properties) if raw.request else {}
+            for key in stream["body"]:
+                if key not in fields:
+                    raise ValueError(f"{where}.body: {key!r} is no field of the request body")
+        params = {p.name for p in raw.parameters if p.location == "query"}
+        for key in [*(stream.get("query") or {}), *(stream.get("only") or ())]:
+            if key not in params:
+                raise ValueError(f"{where}: {key!r} is no query parameter of the method")
+
+    def attr_path(self, schema: str, dotted: str, where: str) -> tuple[str, ...]:
+        """Attribute names along ``dotted`` wire names, starting at Struct ``schema``."""
+        out = []
+        current: str | None = schema
+        for wire in dotted.split("."):
+            struct = self.structs.get(current or "")
+            field = (
+                next((f for f in struct.fields if f.wire_name == wire), None) if struct else None
+            )
+            if field is None:
+                raise ValueError(f"{where}: {dotted!r} names no field of {schema}")
+            out.append(field.py_name)
+            current = field.annotation if field.annotation in self.structs else None
+        return tuple(out)
+
+    def event_stream(self, raw: RawMethod, schema: str) -> ir.EventStream:
+        events = raw.x.get("x-stream-events") or {}
+        where = f"{raw.path}.x-stream-events"
+        if not isinstance(events, dict) or not set(events) <= {"type", "error"}:
+            raise ValueError(f"{where}: expected {{'type': property, 'error': type}}")
+        type_field, known = None, ()
+        if events.get("type"):
+            type_field = self.attr_path(schema, events["type"], where)[0]
+            prop = dict(self.schemas[schema].properties)[events["type"]]
+            known = tuple(prop.enum)
+            if events.get("error") and events["error"] not in known:
+                raise ValueError(f"{where}: error type {events['error']!r} is not in the enum")
+        done = raw.x.get("x-stream-done")
+        if done is not None and not isinstance(done, str):
+            raise ValueError(f"{raw.path}.x-stream-done: expected a string")
+        return ir.EventStream(type_field, known, events.get("error"), done)
+
+    def resume(self, raw: RawMethod, twin: ir.Method, twins: dict[str, ir.Method]) -> ir.Resume:
+        where = f"{raw.path}.x-stream-resume"
+        spec = raw.x["x-stream-resume"]
+        if not isinstance(spec, dict) or not {"method", "cursor", "param"} <= set(spec):
+            raise ValueError(f"{where}: expected method, cursor, param and (optionally) path")
+        target = twins.get(spec["method"])
+        if target is None:
+            raise ValueError(f"{where}: {spec['method']!r} is no method with x-stream here")
+        schema = twin.response_type or ""
+        path = tuple(
+            (name, tuple(self.attr_path(schema, p, where) for p in paths))
+            for name, paths in sorted((spec.get("path") or {}).items())
+        )
+        names = [p.wire_name for p in target.path_params]
+        if target is not twin and sorted(names) != [n for n, _ in path]:
+            raise ValueError(f"{where}: 'path' must give {names} of {target.id}")
+        if spec["param"] not in {q.wire_name for q in target.query_params}:
+            raise ValueError(f"{where}: {spec['param']!r} is no query parameter of the twin")
+        return ir.Resume(
+            spec_name=None if target is twin else target.spec_name,
+            cursor=self.attr_path(schema, spec["cursor"], where)[0],
+            param=spec["param"],
+            path=path,
         )
 
     def message_ref(self, ref: str | None) -> str | None:
@@ -435,10 +600,18 @@ class _Builder:
         return {"name", "done"} <= set(props) and bool({"response", "error"} & set(props))
 
     def method_doc(
-        self, raw, path_params, query_params, request, response, streaming, media=None
+        self,
+        raw,
+        path_params,
+        query_params,
+        request,
+        response,
+        streaming,
+        events=None,
+        media=None,
     ) -> str:
-        """The method docstring; ``media``: for a media method, ``""`` or the name of
-        the plain method it is the sibling of."""
+        """The method docstring; ``events``: the twin's event stream; ``media``: for a
+        media method, ``""`` or the name of the plain method it is the sibling of."""
         lines = []
         if raw.deprecated:
             lines.append("Deprecated.")
@@ -472,7 +645,12 @@ class _Builder:
             )
         if response:
             what = f"types.{response}"
-            if streaming:
+            if events is not None:
+                what = (
+                    f"A stream of `{what}` events (Server-Sent Events); an event of a type "
+                    "this client does not know arrives as `UnknownEvent`."
+                )
+            elif streaming:
                 what = f"A stream of `{what}` chunks (Server-Sent Events)."
             lines += ["", "Returns:", f"    {what}"]
         if media is not None:
@@ -495,7 +673,8 @@ class _Builder:
         escape: frozenset[str] = frozenset(),
     ) -> list[ir.Method]:
         """The methods of one scope (a resource class or the client), named in ``pool``:
-        Discovery methods first, then the ``_media`` siblings of media downloads."""
+        Discovery methods and their streaming twins (``x-stream``) first, then the
+        ``_media`` siblings of media downloads."""
         plain: list[ir.Method] = []
         media: list[ir.Method] = []
         for raw in raws:
@@ -506,6 +685,8 @@ class _Builder:
                 media += [extra] if first is not None else []
             else:
                 plain.append(method)
+            if "x-stream" in raw.x:
+                plain.append(self.method(raw, chain, spec_pool, siblings, twin=raw.x["x-stream"]))
             if chain[-1:] == ("operations",):
                 self.operation_getters.append((raw, method))
         out = []
@@ -518,7 +699,32 @@ class _Builder:
                 )
                 method = dataclasses.replace(method, py_name=name)
             out.append(method)
-        return out
+        return self.link_twins(raws, out)
+
+    def link_twins(self, raws: tuple[RawMethod, ...], methods: list[ir.Method]) -> list[ir.Method]:
+        """Each plain method names its streaming twin as finally named, and each twin
+        with ``x-stream-resume`` knows how its stream resumes."""
+        twins = {
+            raw.name: next(m for m in methods if m.id == raw.id and m.events is not None)
+            for raw in raws
+            if "x-stream" in raw.x
+        }
+        for i, m in enumerate(methods):
+            twin = twins.get(m.wire_name) if m.switch is not None else None
+            if twin is not None and m.switch.twin != twin.py_name:
+                methods[i] = dataclasses.replace(
+                    m, switch=dataclasses.replace(m.switch, twin=twin.py_name)
+                )
+        for raw in raws:
+            if "x-stream-resume" not in raw.x:
+                continue
+            if raw.name not in twins:
+                raise ValueError(f"{raw.path}.x-stream-resume: the method has no x-stream")
+            twin = twins[raw.name]
+            events = dataclasses.replace(twin.events, resume=self.resume(raw, twin, twins))
+            i = methods.index(twin)
+            methods[i] = twins[raw.name] = dataclasses.replace(twin, events=events)
+        return methods
 
     @staticmethod
     def discovery_place(chain: tuple[str, ...], name: str) -> str:

@@ -59,7 +59,8 @@ send wrong requests:
 ``cosmetic`` -- documentation and metadata only: ``description``, ``enumDescriptions``,
 ``title``, ``documentationLink``, ``etag``, ``revision``, ``id`` (document, schema and
 method ids), ``icons``, ``ownerDomain``, ``ownerName``, ``kind``, ``discoveryVersion``,
-``canonicalName``, ``version_module``, scope descriptions in ``auth``, a reordering of
+``canonicalName``, ``version_module``, ``x-extension`` and ``x-source`` (the provenance
+notes of our extension documents), scope descriptions in ``auth``, a reordering of
 enum values, an ``enumDeprecated`` list re-aligned with a grown ``enum`` without any value
 changing its deprecation, and a container key (``parameters``, ``methods``, ...) that
 appears or disappears while empty. **Cosmetic changes do not change the API**: the
@@ -132,6 +133,9 @@ _TOP_DOC_KEYS = frozenset(
         "revision",
         "title",
         "version_module",
+        # Our extension documents: what an extension is and where its facts come from.
+        "x-extension",
+        "x-source",
     }
 )
 # Top-level keys that shape URLs or the wire protocol.
@@ -149,9 +153,11 @@ _TOP_SETTINGS = frozenset(
         "version",
     }
 )
-_NODE_DOC_KEYS = frozenset({"description", "enumDescriptions", "example", "id", "title"})
-_METHOD_DOC_KEYS = frozenset({"description", "id"})
-_RESOURCE_DOC_KEYS = frozenset({"description"})
+_NODE_DOC_KEYS = frozenset(
+    {"description", "enumDescriptions", "example", "id", "title", "x-source"}
+)
+_METHOD_DOC_KEYS = frozenset({"description", "id", "x-source"})
+_RESOURCE_DOC_KEYS = frozenset({"description", "x-source"})
 _CAPABILITY_FLAGS = frozenset(
     {
         "supportsMediaDownload",

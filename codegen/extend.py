@@ -52,6 +52,25 @@ KEYS: dict[str, str] = {
         "method Client.download resolves names with, and the field holding a direct URL), "
         "operationsPath (where operations are polled; default: the operations.get path)"
     ),
+    "x-union": (
+        "property: the schemas a value may take, at most one per JSON kind (string, "
+        "number, boolean, array, object); generated as a union annotation"
+    ),
+    "x-stream": (
+        "method: {'name': twin, 'response': {'$ref': event schema}, 'body': {field: "
+        "value} | 'query': {param: value}, 'only': [params]}: the fields that switch the "
+        "method to an SSE stream; generates a streaming twin method"
+    ),
+    "x-stream-events": (
+        "method: {'type': event property, 'error': type}: the event property naming each "
+        "event's type (its enum lists the known ones; others arrive as UnknownEvent) and "
+        "the type whose event is an error"
+    ),
+    "x-stream-done": "method: the data of the event that ends the stream ('[DONE]')",
+    "x-stream-resume": (
+        "method: {'method': name, 'cursor': event property, 'param': query parameter, "
+        "'path': {param: [event property paths]}}: how a dropped stream resumes"
+    ),
 }
 
 

@@ -145,6 +145,42 @@ class MediaUpload:
 
 
 @dataclass(frozen=True)
+class StreamSwitch:
+    """``x-stream``: the request fields that switch a method to its streaming form. The
+    plain method refuses them; its streaming twin sends them."""
+
+    twin: str  # py_name of the streaming twin, named in the plain method's refusal
+    body: tuple[tuple[str, object], ...] = ()  # (wire field, JSON value)
+    query: tuple[tuple[str, str], ...] = ()  # (query parameter, value)
+
+
+@dataclass(frozen=True)
+class Resume:
+    """``x-stream-resume``: how a stream that dropped resumes after its last event."""
+
+    spec_name: str | None  # MethodSpec constant to resume with; None: the method itself
+    cursor: str  # event attribute holding the resumption token
+    param: str  # wire name of the query parameter that takes it
+    #: (path parameter, attribute paths in an event that give its value, first found wins)
+    path: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = ()
+
+    @property
+    def spec_expr(self) -> str:
+        return self.spec_name or "None"
+
+
+@dataclass(frozen=True)
+class EventStream:
+    """The declared vocabulary and rules of a method's event stream (``x-stream-*``)."""
+
+    type_field: str | None  # event attribute naming the event's type
+    known: tuple[str, ...]  # the types the document lists; others arrive as UnknownEvent
+    error: str | None  # the type of an event that reports an error
+    done: str | None  # data of the event that ends the stream
+    resume: Resume | None = None
+
+
+@dataclass(frozen=True)
 class Method:
     id: str
     wire_name: str
@@ -165,6 +201,14 @@ class Method:
     #: ``supportsMediaDownload`` method without a response schema, else its
     #: ``<name>_media`` sibling.
     media_download: bool = False
+    switch: StreamSwitch | None = None
+    events: EventStream | None = None
+
+    @property
+    def resumes_elsewhere(self) -> bool:
+        """Whether the method's stream resumes through another method's spec."""
+        resume = self.events.resume if self.events is not None else None
+        return resume is not None and resume.spec_name is not None
 
     @property
     def body_optional(self) -> bool:
@@ -189,6 +233,8 @@ class Method:
         if self.media_download:
             return "Media"
         response = f"types.{self.response_type}" if self.response_type else "None"
+        if self.events is not None:
+            return f"EventStream[{response}]"
         if self.streaming:
             return f"Stream[{response}]"
         if self.pagination is not None:
@@ -200,6 +246,8 @@ class Method:
         if self.media_download:
             return "AsyncMedia"
         response = f"types.{self.response_type}" if self.response_type else "None"
+        if self.events is not None:
+            return f"AsyncEventStream[{response}]"
         if self.streaming:
             return f"AsyncStream[{response}]"
         if self.pagination is not None:
@@ -311,7 +359,23 @@ class Version:
 
     @property
     def uses_streaming(self) -> bool:
-        return any(m.streaming for m in self.methods)
+        return any(m.streaming and m.events is None for m in self.methods)
+
+    @property
+    def uses_events(self) -> bool:
+        """Whether resources.py needs the event-stream runtime (``x-stream``)."""
+        return any(m.switch is not None or m.events is not None for m in self.methods)
+
+    @property
+    def spec_methods(self) -> tuple[Method, ...]:
+        """Methods in the order their MethodSpec constants are defined: a stream that
+        resumes through another method's spec comes after it."""
+        return tuple(
+            sorted(
+                self.methods,
+                key=lambda m: m.resumes_elsewhere,
+            )
+        )
 
     @property
     def uses_pagination(self) -> bool:

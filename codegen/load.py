@@ -58,6 +58,9 @@ class RawSchema:
     properties: tuple[tuple[str, RawSchema], ...] = ()
     items: RawSchema | None = None
     additional: RawSchema | None = None
+    #: ``x-union``: the schemas a value may take, one per JSON kind (an extension key;
+    #: the node itself says ``"type": "any"`` for readers that do not know the key).
+    union: tuple[RawSchema, ...] = ()
     #: ``x-`` keys of an extension document (codegen/extend.py), e.g. {"x-source": ...}.
     x: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
@@ -163,6 +166,9 @@ class _Loader:
         if type_ is not None and type_ not in KNOWN_TYPES:
             raise DiscoveryError(f"{path}: unknown type {type_!r}")
         props = node.get("properties") or {}
+        union = node.get("x-union", [])
+        if not isinstance(union, list):
+            raise DiscoveryError(f"{path}.x-union: expected a list of schemas")
         return RawSchema(
             path=path,
             type=type_,
@@ -185,6 +191,7 @@ class _Loader:
                 if isinstance(node.get("additionalProperties"), dict)
                 else None
             ),
+            union=tuple(self.schema(m, f"{path}.x-union[{i}]") for i, m in enumerate(union)),
             x=extend.x_keys(node),
         )
 

@@ -81,9 +81,9 @@ def pyrepr(value: object) -> str:
     if isinstance(value, (str, int, float, bool, type(None))):
         return repr(value)
     if isinstance(value, tuple):
-        # One line whatever the length: a trailing comma would make ruff explode it.
-        items = [pyrepr(v) for v in value]
-        return "(" + (items[0] + "," if len(items) == 1 else ", ".join(items)) + ")"
+        # No trailing comma after the last of several items: ruff would take it as a
+        # request to put each item on its own line.
+        return "(" + ", ".join(pyrepr(v) for v in value) + ("," if len(value) == 1 else "") + ")"
     raise TypeError(f"pyrepr: unsupported {type(value).__name__}")
 
 

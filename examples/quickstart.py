@@ -28,6 +28,7 @@ STEPS = [
     ("tuning", "A tuned-model operation followed to completion"),
     ("list_models", "Paging through models"),
     ("async_text", "The async client"),
+    ("interactions", "The Interactions API: streamed, a conversation, background work"),
 ]
 
 

@@ -294,6 +294,28 @@ def sse_events(records: list[dict]) -> tuple[list[str], str]:
     return best[1], best[2]
 
 
+def interaction_events(records: list[dict]) -> tuple[list[str], str]:
+    """SSE frames (``event:`` and ``data:`` lines, exact bytes) of the real recorded
+    ``interactions.create`` stream with the most events, without its ``[DONE]``."""
+    best = None
+    for i, rec in enumerate(records):
+        if not (rec.get("rpc") == "interactions.create" and rec.get("is_sse")):
+            continue
+        text = (rec.get("response_body_text") or "").replace("\r\n", "\n")
+        if "data: " not in text:
+            continue  # a response-only fixture whose framing the recorder stripped
+        frames = [f + "\n\n" for f in text.split("\n\n") if "data: " in f]
+        frames = [f for f in frames if "[DONE]" not in f]
+        if not frames or max(len(f) for f in frames) > 4 * KB:
+            continue
+        key = (len(frames), -i)
+        if best is None or key > best[0]:
+            best = (key, frames, _describe(rec, i))
+    if best is None:
+        raise SystemExit("no recorded interactions stream in the fixtures")
+    return best[1], best[2]
+
+
 def request_bodies(records: list[dict], validate) -> list[tuple[str, dict, str]]:
     """Encode inputs: the recorded generateContent request closest to 1 KB that
     ``validate`` accepts, and a ~30 KB multi-turn chat built from it with real texts."""

@@ -23,9 +23,21 @@ API_KEY = "bench-key"
 
 
 class LocalServer:
-    def __init__(self, generate_body: str, events: list[str]) -> None:
+    def __init__(
+        self,
+        generate_body: str,
+        events: list[str],
+        interactions: list[str] | None = None,
+        interaction_events: int = 0,
+    ) -> None:
         self._cfg = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)
-        json.dump({"generate": generate_body, "events": events}, self._cfg)
+        config = {
+            "generate": generate_body,
+            "events": events,
+            "interactions": interactions or [],
+            "interaction_events": interaction_events,
+        }
+        json.dump(config, self._cfg)
         self._cfg.close()
         self.proc = subprocess.Popen(
             [sys.executable, str(SERVER), "--config", self._cfg.name, "--max-seconds", "1800"],
@@ -375,6 +387,113 @@ class Contenders:
             )
         return out
 
+    # -- Interactions API streams -----------------------------------------------------
+
+    def interaction_streams(self, events: int) -> dict[str, tuple[Callable[[int], float], str]]:
+        """One ``interactions.create`` stream of ``events`` events per contender call."""
+        body = {"model": "gemini-2.5-flash", "input": "Tell me a short joke about programming."}
+        url = f"{self.base}/v1beta/interactions"
+        h = self.headers
+        out = {}
+
+        def sync(count):
+            def run(n: int) -> float:
+                t0 = perf()
+                for _ in range(n):
+                    got = count()
+                    if got != events:
+                        raise RuntimeError(f"expected {events} events, got {got}")
+                return perf() - t0
+
+            return run
+
+        def aio(count):
+            async def go(n):
+                t0 = perf()
+                for _ in range(n):
+                    got = await count()
+                    if got != events:
+                        raise RuntimeError(f"expected {events} events, got {got}")
+                return perf() - t0
+
+            return lambda n: self.loop.run_until_complete(go(n))
+
+        for b, c in self.ours.items():
+
+            def ours(i=c.interactions):
+                k = 0
+                for _ in i.create_stream(body=body):
+                    k += 1
+                return k
+
+            out[f"ours sync · {b}"] = (sync(ours), "Client.interactions.create_stream")
+        for b, c in self.ours_async.items():
+
+            async def ours_a(i=c.interactions):
+                k = 0
+                async for _ in await i.create_stream(body=body):
+                    k += 1
+                return k
+
+            out[f"ours async · {b}"] = (aio(ours_a), "AsyncClient.interactions.create_stream")
+        loads = json.loads
+        wire = {**body, "stream": True}
+        for b, c in self.raw.items():
+
+            def raw(c=c):
+                k = 0
+                with c.stream("POST", url, json=wire, headers=h) as r:
+                    for line in r.iter_lines():
+                        if line.startswith("data: "):
+                            if line == "data: [DONE]":
+                                break
+                            loads(line[6:])
+                            k += 1
+                return k
+
+            out[f"raw {b} sync iter_lines + json"] = (
+                sync(raw),
+                "client.stream(); iter_lines(); json.loads(line[6:]) until data: [DONE]",
+            )
+        for b, c in self.raw_async.items():
+
+            async def raw_a(c=c):
+                k = 0
+                async with c.stream("POST", url, json=wire, headers=h) as r:
+                    async for line in r.aiter_lines():
+                        if line.startswith("data: "):
+                            if line == "data: [DONE]":
+                                break
+                            loads(line[6:])
+                            k += 1
+                return k
+
+            out[f"raw {b} async aiter_lines + json"] = (aio(raw_a), "aiter_lines(); json.loads")
+        for b, g in self.genai.items():
+            if g is None or not hasattr(g, "interactions"):
+                continue
+
+            def gen(g=g):
+                k = 0
+                for _ in g.interactions.create(stream=True, **body):
+                    k += 1
+                return k
+
+            out[f"google-genai sync · {b}"] = (sync(gen), "client.interactions.create(stream=True)")
+            if b == "httpx2":
+
+                async def gen_a(g=g):
+                    k = 0
+                    async for _ in await g.aio.interactions.create(stream=True, **body):
+                        k += 1
+                    return k
+
+                out[f"google-genai aio · {b}"] = (
+                    aio(gen_a),
+                    "client.aio.interactions.create(stream=True)",
+                )
+        return out
+
     def close(self) -> None:
         for c in self.ours.values():
             c.close()
@@ -406,8 +525,10 @@ def http_suite(
     n_events: int,
     sse_reps: int,
     in_flight: int = 16,
+    interactions: tuple[list[str], str] | None = None,
 ) -> None:
-    with LocalServer(generate_body, events) as server:
+    frames, source = interactions or ([], "")
+    with LocalServer(generate_body, events, frames, n_events) as server:
         log(f"  server on {server.url} (pid {server.proc.pid})")
         cs = Contenders(server.url, wire)
         try:
@@ -439,6 +560,21 @@ def http_suite(
             for s in series.values():
                 s.samples = [x / n_events for x in s.samples]
                 s.ops_per_sample = n_events
+
+            if frames:
+                runs, notes = _split(cs.interaction_streams(n_events))
+                g = "sse/interactions events"
+                results.group_notes[g] = (
+                    f"one interactions.create stream of {n_events} events per sample (event:-"
+                    f"named events of a real recorded stream, {source}, its deltas repeated; "
+                    "one HTTP chunk each, ending with data: [DONE]); time per event"
+                )
+                series = round_robin(
+                    g, runs, reps=sse_reps, batch_seconds=0, fixed_n=1, results=results, notes=notes
+                )
+                for s in series.values():
+                    s.samples = [x / n_events for x in s.samples]
+                    s.ops_per_sample = n_events
         finally:
             cs.close()
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import codec, procs
+from . import batchbench, codec, procs
 from .common import Results, Series, fmt_bytes, fmt_time
 
 MiB = 1024 * 1024
@@ -20,6 +20,7 @@ REFS: dict[str, tuple[str, str]] = {
     "request/sequential": ("ours sync · httpx · dict body", "raw httpx sync + json"),
     "request/16 in flight": ("ours async · httpx2", "raw httpx2 async + json"),
     "sse/events": ("ours sync · httpx", "raw httpx sync iter_lines + json"),
+    "sse/interactions events": ("ours sync · httpx", "raw httpx sync iter_lines + json"),
 }
 
 
@@ -34,7 +35,24 @@ def refs(group: str) -> tuple[str | None, str | None]:
         return "ours (structs.encode_body, dict)", "floor: msgspec.json.encode(dict)"
     if group.startswith("memory/"):
         return procs.MEM_OURS, procs.MEM_FLOOR
+    if group.startswith("batch/read results"):
+        return batchbench.OURS_READ, batchbench.FLOOR_READ
+    if group.startswith("batch/write"):
+        return batchbench.OURS_WRITE, None
+    if group.startswith("batch/peak RSS") and "reading" in group:
+        return batchbench.OURS_READ, None
+    if group.startswith("batch/"):
+        return batchbench.OURS_SUBMIT, None
     return None, None
+
+
+#: Groups shown as throughput (per second) rather than time per operation: prefix ->
+#: what one operation is.
+RATE_GROUPS = {"sse/": "event", "batch/read results": "line"}
+
+
+def rate_unit(group: str) -> str | None:
+    return next((unit for prefix, unit in RATE_GROUPS.items() if group.startswith(prefix)), None)
 
 
 @dataclass
@@ -220,6 +238,36 @@ def evaluate(results: Results) -> list[Target]:
             )
         )
 
+    # 5b. Interactions API streams
+    g = "sse/interactions events"
+    o_name, f_name = REFS[g]
+    o, f = _med(results, g, o_name), _med(results, g, f_name)
+    if o and f:
+        r = paired(results, g, f_name, o_name)
+        out.append(
+            Target(
+                "Interactions stream events/s: ours sync (httpx) ≥ 0.8× raw httpx iter_lines + json",
+                f"{r:.2f}× ({1 / o:,.0f} vs {1 / f:,.0f} events/s)",
+                "≥ 0.80×",
+                r >= 0.8,
+            )
+        )
+    best = _fastest(results, g, "google-genai sync")
+    if o and best:
+        r = paired(results, g, best[0], o_name)
+        out.append(
+            Target(
+                "Interactions stream events/s: ours sync (httpx) ≥ 5× google-genai interactions.create(stream=True)",
+                f"{r:.1f}× ({1 / o:,.0f} vs {1 / best[1]:,.0f} events/s, fastest google-genai: {best[0]})",
+                "≥ 5.0×",
+                r >= 5,
+            )
+        )
+    elif o:
+        out.append(
+            _missing("Interactions stream ≥ 5× google-genai", "≥ 5.0×", "google-genai not measured")
+        )
+
     # 6. memory
     g = "memory/peak RSS (VmHWM) after import + client"
     o, f = _med(results, g, procs.MEM_OURS), _med(results, g, procs.MEM_FLOOR)
@@ -248,6 +296,60 @@ def evaluate(results: Results) -> list[Target]:
         )
     elif s is not None:
         out.append(_missing("generate both versions < 5 s", "< 5 s", s.error))
+
+    # 8. batch mode at scale
+    out += _batch_targets(results)
+    return out
+
+
+def _batch_group(results: Results, prefix: str, contains: str = "") -> str | None:
+    return next((g for g in results.groups if g.startswith(prefix) and contains in g), None)
+
+
+def _batch_targets(results: Results) -> list[Target]:
+    out: list[Target] = []
+    for name, what in [(batchbench.OURS_SUBMIT, "submitting"), (batchbench.OURS_READ, "reading")]:
+        group = _batch_group(results, "batch/peak RSS", what)
+        s = results.get(group, name) if group else None
+        title = f"batch: peak RSS {what} ≤ the idle client + 50 MiB"
+        if s is None or not s.ok:
+            out.append(_missing(title, "≤ +50 MiB", s.error if s is not None else "not measured"))
+            continue
+        out.append(
+            Target(
+                f"{title} ({group.split(', ', 1)[1]})",
+                f"+{s.median / MiB:.1f} MiB (worst run +{s.max / MiB:.1f} MiB)",
+                "≤ +50 MiB",
+                s.max <= 50 * MiB,
+            )
+        )
+    group = _batch_group(results, "batch/read results")
+    o = _med(results, group, batchbench.OURS_READ) if group else None
+    f = _med(results, group, batchbench.FLOOR_READ) if group else None
+    title = "batch: results over HTTP ≥ 0.8× raw httpx + msgspec.json.decode over the same lines"
+    if group and o and f:
+        r = paired(results, group, batchbench.FLOOR_READ, batchbench.OURS_READ)
+        size = group.split("(", 1)[1].rstrip(")")
+        out.append(
+            Target(
+                f"{title} ({size})",
+                f"{r:.2f}× ({1 / o:,.0f} vs {1 / f:,.0f} lines/s)",
+                "≥ 0.80×",
+                r >= 0.8,
+            )
+        )
+    else:
+        out.append(_missing(title, "≥ 0.80×", "not measured"))
+    o = _med(results, group, batchbench.OURS_DISK) if group else None
+    f = _med(results, group, batchbench.FLOOR_DISK) if group else None
+    title = "batch: decode only (from disk) ≥ 0.8× raw msgspec.json.decode over the same lines"
+    if group and o and f:
+        r = paired(results, group, batchbench.FLOOR_DISK, batchbench.OURS_DISK)
+        out.append(
+            Target(title, f"{r:.2f}× ({1 / o:,.0f} vs {1 / f:,.0f} lines/s)", "≥ 0.80×", r >= 0.8)
+        )
+    else:
+        out.append(_missing(title, "≥ 0.80×", "not measured"))
     return out
 
 
@@ -273,16 +375,22 @@ def group_table(results: Results, group: str, seen_notes: set[str] | None = None
     ours_name, floor_name = refs(group)
     ours = series.get(ours_name) if ours_name else None
     floor = series.get(floor_name) if floor_name else None
-    rate = group.startswith("sse/")
-    unit_hdr = "events/s" if rate else ("RSS" if group.startswith("memory/") else "time per op")
+    per = rate_unit(group)
+    rate = per is not None
+    if rate:
+        unit_hdr = f"{per}s/s"
+    elif group.startswith("memory/") or "RSS" in group:
+        unit_hdr = "RSS"
+    else:
+        unit_hdr = "time per op"
     lines = [f"#### {group}", ""]
     note = results.group_notes.get(group)
     if note:
         lines += [note, ""]
     if rate:
         lines.append(
-            f"| contender | min {unit_hdr} | median | max | time per event | ÷ ours | ÷ floor "
-            "| ÷ floor, paired | samples × events |"
+            f"| contender | min {unit_hdr} | median | max | time per {per} | ÷ ours | ÷ floor "
+            f"| ÷ floor, paired | samples × {per}s |"
         )
         lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     else:
@@ -345,6 +453,7 @@ SECTIONS = [
     ("5. SSE throughput (streamGenerateContent)", "sse/"),
     ("6. Memory (fresh process)", "memory/"),
     ("7. Code generation", "codegen/"),
+    ("8. Batch mode at scale (fresh process per sample)", "batch/"),
 ]
 
 

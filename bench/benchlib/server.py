@@ -11,6 +11,10 @@ Routes (method and headers are ignored, the request body is read and dropped):
 * ``...:streamGenerateContent?alt=sse``       ``N`` SSE events, one HTTP chunk per event
 * ``...:streamGenerateContent`` (no alt=sse)  the same ``N`` chunks as one JSON array,
   streamed element by element (the wire format of the GAPIC REST transport)
+* ``.../interactions``                          an Interactions API stream: the recorded
+  stream's events before its first delta, its deltas repeated to ``interaction_events``
+  events in all, the events after its last delta, then ``data: [DONE]``; one HTTP chunk
+  per event
 * anything else                               ``{}``
 
 ``N`` comes from the model name: ``models/bench-ev2000`` streams 2000 events; the
@@ -59,6 +63,28 @@ class Responses:
         self.events = [e.encode() for e in config["events"]]
         self._sse: dict[int, bytes] = {}
         self._array: dict[int, bytes] = {}
+        self.interactions = self._interactions(
+            [f.encode() for f in config.get("interactions") or []],
+            int(config.get("interaction_events") or 0),
+        )
+
+    @staticmethod
+    def _interactions(frames: list[bytes], n: int) -> bytes:
+        if not frames:
+            return b""
+        deltas = [i for i, f in enumerate(frames) if b".delta" in f.split(b"\n", 1)[0]]
+        head, tail = frames[: deltas[0]], frames[deltas[-1] + 1 :]
+        middle = [frames[i] for i in deltas]
+        body = head + [middle[i % len(middle)] for i in range(max(0, n - len(head) - len(tail)))]
+        body += tail + [b"event: done\ndata: [DONE]\n\n"]
+        parts = [
+            _head(
+                "200 OK", [("content-type", "text/event-stream"), ("transfer-encoding", "chunked")]
+            )
+        ]
+        parts += [_chunk(f) for f in body]
+        parts.append(b"0\r\n\r\n")
+        return b"".join(parts)
 
     def sse(self, n: int) -> bytes:
         out = self._sse.get(n)
@@ -103,6 +129,8 @@ class Responses:
         path, _, query = target.partition(b"?")
         if path.endswith(b":generateContent"):
             return self.generate
+        if path.endswith(b"/interactions"):
+            return self.interactions or self.empty
         if path.endswith(b":streamGenerateContent"):
             m = _EVENTS_IN_PATH.search(path)
             n = int(m.group(1)) if m else 2000

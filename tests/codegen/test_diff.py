@@ -823,3 +823,23 @@ def test_v1beta_first_to_last_revision():
     assert summary["total"] == summary["breaking"] + summary["compatible"] + summary["cosmetic"]
     text = render_markdown(report, "v1beta@20240410", "v1beta@20260821")
     assert "## Breaking" in text and "`resources.corpora.resources.documents`" in text
+
+
+def test_extension_provenance_is_cosmetic():
+    """`x-extension` and `x-source` in our extension documents say where facts come
+    from; changing them changes no code."""
+    old, new = base_doc(), base_doc()
+    old["x-extension"] = {"title": "t", "sources": ["a"]}
+    new["x-extension"] = {"title": "t", "sources": ["a", "b"]}
+    new["schemas"]["Part"]["x-source"] = "a recording"
+    new["resources"]["models"]["methods"]["generateContent"]["x-source"] = "an SDK file"
+    report = diff_documents(old, new)
+    assert {c.impact for c in report.changes} == {"cosmetic"}
+    assert len(report.changes) == 3
+
+
+def test_a_changed_extension_key_is_breaking():
+    old, new = base_doc(), base_doc()
+    old["resources"]["models"]["methods"]["generateContent"]["x-stream-done"] = "[DONE]"
+    new["resources"]["models"]["methods"]["generateContent"]["x-stream-done"] = "[END]"
+    assert only_change(diff_documents(old, new)).impact == "breaking"

@@ -161,3 +161,11 @@ def test_the_patches_extension_on_the_pinned_documents():
     assert "generativelanguage.all.patches.json" not in dict(v1.extensions)
     manifest = json.loads(files["generativelanguage/v1beta/MANIFEST.json"])
     assert manifest["extensions"] == dict(v1beta.extensions)
+
+
+def test_every_registered_key_and_every_extension_is_documented():
+    readme = (extend.EXTENSIONS / "README.md").read_text()
+    for key in extend.KEYS:
+        assert f"| `{key}` |" in readme, f"{key} is missing from the README's table of keys"
+    for path in extend.EXTENSIONS.glob("*.json"):
+        assert f"| `{path.name}` |" in readme, f"{path.name} is missing from the README"

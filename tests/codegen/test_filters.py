@@ -178,7 +178,6 @@ def test_pyrepr_evaluates_back_to_the_value(value: object) -> None:
         (None, "None"),
         (("*/*",), "('*/*',)"),
         (("a", "b"), "('a', 'b')"),
-        ((), "()"),
     ],
 )
 def test_pyrepr_text(value: object, expected: str) -> None:

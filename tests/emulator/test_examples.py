@@ -31,6 +31,20 @@ EXPECTED = {
     "tuning.py": ["is ACTIVE", "seven -> eight"],
     "list_models.py": ["page 1: chat-bison-001,", "page 4:", "4 pages"],
     "async_text.py": ["Name a river. -> Echo: Name a river."],
+    "batch.py": [
+        "submitted batches/",
+        "city-000002: Echo: In one sentence: what is Lima known for? (request 2)",
+        "2000 answers, 0 errors, keys in order",
+    ],
+    "interactions.py": [
+        "create: completed: Echo: Name three rivers.",
+        "stream: Echo: Count from one to ten, in words.",
+        'conversation: Echo: Which name did I give you? (turn 2; earlier you said: "My name is Ada.")',
+        "waited: completed: Echo: Summarise the history of the TPU.",
+        "replay: 11 events; 8 after the third",
+        "cancel: cancelled",
+        "deleted 3 interactions",
+    ],
 }
 
 
@@ -84,7 +98,7 @@ def test_examples_against_the_emulator(served):
 def test_quickstart_against_a_running_emulator(served):
     result = _run("quickstart.py", served.url)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Done: 10 of 10 steps succeeded." in result.stdout
+    assert "Done: 11 of 11 steps succeeded." in result.stdout
 
 
 def test_quickstart_starts_its_own_emulator():
@@ -92,14 +106,23 @@ def test_quickstart_starts_its_own_emulator():
     result = _run("quickstart.py", None)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Started a local Gemini API emulator at http://127.0.0.1:" in result.stdout
-    assert "Done: 10 of 10 steps succeeded." in result.stdout
+    assert "Done: 11 of 11 steps succeeded." in result.stdout
 
 
-def test_live_mode_needs_a_key():
+def test_interactions_example_starts_its_own_emulator():
+    """`python examples/interactions.py` alone runs offline."""
+    result = _run("interactions.py", None)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "(a local Gemini API emulator at http://127.0.0.1:" in result.stdout
+    assert "deleted 3 interactions" in result.stdout
+
+
+@pytest.mark.parametrize("script", ["quickstart.py", "interactions.py"])
+def test_live_mode_needs_a_key(script):
     env = _env(None)
     env.pop("GEMINI_API_KEY")
     result = subprocess.run(
-        [sys.executable, str(EXAMPLES / "quickstart.py"), "--live"],
+        [sys.executable, str(EXAMPLES / script), "--live"],
         env=env,
         capture_output=True,
         text=True,

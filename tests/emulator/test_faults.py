@@ -170,3 +170,14 @@ def test_faults_over_http_control_endpoints(emu, client):
     assert httpx.get(f"{emu.url}/_emulator/faults").json() == {"faults": []}
     bad = httpx.post(f"{emu.url}/_emulator/faults", json={"explode": {}})
     assert bad.status_code == 400
+
+
+def test_cut_body_drops_a_plain_response_short_of_its_length(emu, client):
+    emu.cut_body_after(5, path_contains=":generateContent")
+    with pytest.raises(httpx.RemoteProtocolError, match="received 5 bytes"):
+        httpx.post(f"{emu.url}/v1beta/models/{MODEL}:generateContent", json=BODY)
+    # only the next matching response was cut; over HTTP the same fault can be planned
+    assert text_of(client.models.generate_content(MODEL, body=BODY)).startswith("Echo:")
+    plan = {"cut_body_after": {"nbytes": 3, "path_contains": ":countTokens"}}
+    assert httpx.post(f"{emu.url}/_emulator/faults", json=plan).status_code == 200
+    assert httpx.get(f"{emu.url}/_emulator/faults").json()["faults"][0]["kind"] == "cut_body"

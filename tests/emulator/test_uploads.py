@@ -178,3 +178,20 @@ def test_client_download_to_a_path(client, tmp_path):
     assert target.read_bytes() == b"some bytes"
     with pytest.raises(errors.NotFound):
         client.download("files/missing", destination=tmp_path / "missing.txt")
+
+
+def test_download_serves_byte_ranges_with_an_etag(client, emu):
+    data = bytes(range(256)) * 10
+    name = client.media.upload(file=data, mime_type="application/octet-stream").file.name
+    url = f"{emu.url}/download/v1beta/{name}:download?alt=media"
+    whole = httpx.get(url)
+    assert whole.status_code == 200 and whole.content == data
+    assert whole.headers["accept-ranges"] == "bytes" and whole.headers["etag"]
+    tail = httpx.get(url, headers={"Range": "bytes=2000-"})
+    assert tail.status_code == 206 and tail.content == data[2000:]
+    assert tail.headers["content-range"] == f"bytes 2000-{len(data) - 1}/{len(data)}"
+    assert tail.headers["etag"] == whole.headers["etag"]
+    middle = httpx.get(url, headers={"Range": "bytes=10-19"})
+    assert middle.status_code == 206 and middle.content == data[10:20]
+    past = httpx.get(url, headers={"Range": f"bytes={len(data)}-"})
+    assert past.status_code == 416 and past.headers["content-range"] == f"bytes */{len(data)}"

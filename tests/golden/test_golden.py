@@ -20,7 +20,8 @@ import pytest
 
 from codegen.ir import Version
 from codegen.pipeline import generate_document
-from generativelanguage.runtime import structs
+from generativelanguage.runtime import errors, structs
+from generativelanguage.runtime.options import CallOptions
 
 from . import mixins
 from .update import EXPECTED, EXTENSIONS, FIXTURES, cases, expected_files
@@ -356,6 +357,47 @@ def check_client_settings(g: SimpleNamespace, version: Version) -> None:
         "download_uri",
     )
     assert g.resources._BLOBS_DOWNLOAD.template.template == "v1golden/{+name}:download"
+
+
+def check_event_stream(g: SimpleNamespace, version: Version) -> None:
+    # x-union: one annotation per JSON kind, decoded by msgspec alone.
+    for sample in ("hi", [{"type": "text", "text": "a"}], {"type": "text", "text": "b"}):
+        job = _decode(g.types.Job, {"id": "j", "input": sample})
+        assert _wire(job)["input"] == sample
+    assert isinstance(_decode(g.types.Job, {"input": {"text": "b"}}).input, g.types.JobPart)
+    # x-stream: one REST method, two Python methods; the switch leaves the signatures.
+    r = g.resources
+    assert list(inspect.signature(r.JobsResource.get).parameters) == ["self", "job", "options"]
+    assert list(inspect.signature(r.JobsResource.get_stream).parameters) == [
+        "self",
+        "job",
+        "after",
+        "options",
+    ]
+    assert inspect.iscoroutinefunction(r.AsyncJobsResource.create_stream)
+    assert (r._JOBS_CREATE.streaming, r._JOBS_CREATE_STREAM.streaming) == (False, True)
+    assert r._JOBS_CREATE.switch.body == r._JOBS_CREATE_STREAM.switch.body == (("stream", True),)
+    assert r._JOBS_GET_STREAM.switch.query == (("stream", "true"),)
+    assert r._JOBS_CREATE_STREAM.response is g.types.JobEvent
+    # x-stream-events, x-stream-done, x-stream-resume: data on the MethodSpec.
+    events = r._JOBS_CREATE_STREAM.events
+    assert events.known == {"job.created", "job.delta", "job.failed"}
+    assert (events.type_field, events.error, events.done) == ("event_type", "job.failed", "[DONE]")
+    assert events.resume.spec is r._JOBS_GET_STREAM
+    assert events.resume.path == (("job", (("job", "id"), ("job_id",))),)
+    assert (events.resume.cursor, events.resume.param) == ("event_id", "after")
+    assert r._JOBS_GET_STREAM.events.resume.spec is None  # resumes with itself
+    assert r._JOBS_GET.events is None
+    # The plain method refuses the body that would switch it to a stream.
+    client = g.client.Client(api_key="k")
+    transport = client._transport
+    with pytest.raises(errors.RequestValidationError, match="create_stream"):
+        transport.build(r._JOBS_CREATE, (), {"input": "x", "stream": True}, None, CallOptions())
+    sent = transport.build(r._JOBS_CREATE_STREAM, (), {"input": "x"}, None, CallOptions())
+    assert json.loads(sent.content) == {"input": "x", "stream": True}
+    assert "alt" not in sent.url.params
+    got = transport.build(r._JOBS_GET_STREAM, ("j1",), None, {"after": "e3"}, CallOptions())
+    assert dict(got.url.params) == {"after": "e3", "stream": "true"}
 
 
 CHECKS: dict[str, Callable[[SimpleNamespace, Version], None]] = {

@@ -313,3 +313,28 @@ def test_encoding_omits_unset_fields_and_keeps_falsy_set_ones():
     assert wire({"contents": [{"parts": [{"text": "a", "thought": None}]}]}) == {
         "contents": [{"parts": [{"text": "a"}]}]
     }
+
+
+# -- union fields (x-union): the walk goes by the value's JSON kind --------------------
+
+
+def test_union_field_takes_each_member_and_checks_keys_inside() -> None:
+    cls = types.CreateInteractionRequest
+    for value in ("hi", [{"type": "text", "text": "a"}], {"type": "text", "text": "b"}):
+        assert (
+            json.loads(structs.encode_body(cls, {"model": "m", "input": value}))["input"] == value
+        )
+    parsed = structs.to_struct(cls, {"input": {"type": "text", "text": "b"}})
+    assert parsed.input == types.InteractionContent(type="text", text="b")
+    for value, where in (([{"txt": "a"}], "body.input[0]"), ({"txt": "b"}, "body.input")):
+        with pytest.raises(RequestValidationError, match="unknown field 'txt'") as info:
+            structs.encode_body(cls, {"model": "m", "input": value})
+        assert info.value.path == f"{where}.txt"
+
+
+def test_snake_case_wire_bodies_take_the_fast_path() -> None:
+    cls = types.CreateInteractionRequest
+    structs._twin_misses.pop(cls, None)
+    body = {"model": "m", "input": "x", "generation_config": {"max_output_tokens": 5}}
+    assert json.loads(structs.encode_body(cls, body)) == body
+    assert structs._twin_misses.get(cls, 0) == 0

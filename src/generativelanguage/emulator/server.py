@@ -9,9 +9,9 @@ keep-alive sockets) and joins the handler threads.
 
 Control endpoints, exempt from the API key and from faults, make a subprocess
 controllable over HTTP: ``GET /_emulator/health``, ``POST /_emulator/faults`` (JSON
-``{"fail_next": {...}}``, ``{"cut_stream_after": {...}}`` or ``{"delay": {...}}`` with
-the keyword arguments of the methods of the same names), ``DELETE /_emulator/faults``,
-``POST /_emulator/reset`` and ``GET /_emulator/requests``.
+``{"fail_next": {...}}``, ``{"cut_stream_after": {...}}``, ``{"cut_body_after": {...}}``
+or ``{"delay": {...}}`` with the keyword arguments of the methods of the same names),
+``DELETE /_emulator/faults``, ``POST /_emulator/reset`` and ``GET /_emulator/requests``.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ _BANNER = "Gemini API emulator listening on "
 class Fault:
     """One planned fault; ``remaining`` counts the requests it still applies to."""
 
-    kind: str  # "fail", "cut" or "delay"
+    kind: str  # "fail", "cut" (a stream), "cut_body" (any other response) or "delay"
     remaining: int
     status: int = 429
     retry_after: float | None = None
@@ -161,8 +161,10 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(resp.body)))
             # One write for headers and body (end_headers would flush them apart).
             self._headers_buffer.append(b"\r\n")
-            self._headers_buffer.append(resp.body)
+            self._headers_buffer.append(resp.body if cut is None else resp.body[:cut])
             self.flush_headers()
+            if cut is not None:
+                self._drop()  # fewer bytes than Content-Length promised
             return
         self.send_header("Transfer-Encoding", "chunked")
         self.send_header("Cache-Control", "no-cache")
@@ -328,6 +330,11 @@ class Emulator:
         """Drop the connection of the next ``n`` streams after ``k`` events."""
         self.faults.add(Fault("cut", n, path_contains=path_contains, after=k))
 
+    def cut_body_after(self, nbytes: int, n: int = 1, path_contains: str | None = None) -> None:
+        """Drop the connection of the next ``n`` (non-stream) responses after ``nbytes``
+        bytes of their body, short of their ``Content-Length``."""
+        self.faults.add(Fault("cut_body", n, path_contains=path_contains, after=nbytes))
+
     def delay(self, seconds: float, n: int = 1, path_contains: str | None = None) -> None:
         """Hold the next ``n`` API requests for ``seconds`` before answering."""
         self.faults.add(Fault("delay", n, path_contains=path_contains, seconds=seconds))
@@ -381,11 +388,8 @@ class Emulator:
         except Exception as exc:  # a bug: answer like the service's INTERNAL
             traceback.print_exc()
             response = error_response(ApiError("INTERNAL", f"Emulator error: {exc!r}"))
-        cut = None
-        if response.stream is not None:
-            fault = self.faults.take("cut", req.path)
-            cut = fault.after if fault is not None else None
-        return response, cut
+        fault = self.faults.take("cut" if response.stream is not None else "cut_body", req.path)
+        return response, fault.after if fault is not None else None
 
     def _control(self, req: Request) -> Response:
         action = req.path.removeprefix("/_emulator/").strip("/")
@@ -408,7 +412,7 @@ class Emulator:
                 try:
                     plan = json.loads(req.body or b"{}")
                     for name, kwargs in plan.items():
-                        if name not in ("fail_next", "cut_stream_after", "delay"):
+                        if name not in ("fail_next", "cut_stream_after", "cut_body_after", "delay"):
                             raise TypeError(f"unknown fault {name!r}")
                         getattr(self, name)(**(kwargs or {}))
                 except (TypeError, ValueError, AttributeError) as exc:
@@ -461,6 +465,13 @@ class RemoteEmulator:
     def cut_stream_after(self, k: int, n: int = 1, path_contains: str | None = None) -> None:
         self._call(
             "POST", "faults", {"cut_stream_after": {"k": k, "n": n, "path_contains": path_contains}}
+        )
+
+    def cut_body_after(self, nbytes: int, n: int = 1, path_contains: str | None = None) -> None:
+        self._call(
+            "POST",
+            "faults",
+            {"cut_body_after": {"nbytes": nbytes, "n": n, "path_contains": path_contains}},
         )
 
     def delay(self, seconds: float, n: int = 1, path_contains: str | None = None) -> None:
@@ -558,8 +569,8 @@ def running(
         **options: ``Emulator`` options (``operation_polls``, ``stream_delay``, ``seed``).
 
     Yields:
-        The handle: ``.url``, ``.fail_next()``, ``.cut_stream_after()``, ``.delay()``,
-        ``.reset()``, ``.requests``.
+        The handle: ``.url``, ``.fail_next()``, ``.cut_stream_after()``,
+        ``.cut_body_after()``, ``.delay()``, ``.reset()``, ``.requests``.
     """
     if subprocess:
         args = []

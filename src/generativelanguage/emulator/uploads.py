@@ -308,7 +308,7 @@ class Uploads:
             doc_name = f"{store_name}/documents/{doc_id}"
 
             def finish(op: dict[str, Any]) -> dict[str, Any]:
-                svc.add_document(
+                svc.resources.add_document(
                     doc_name,
                     display_name=display or doc_id,
                     mime_type=mime,
@@ -323,7 +323,7 @@ class Uploads:
                     "sizeBytes": str(len(data)),
                 }
 
-            return svc.start_operation(f"{store_name}/upload/operations/{doc_id}", finish)
+            return svc.operations.start(f"{store_name}/upload/operations/{doc_id}", finish)
         file_meta = metadata.get("file") or {}
         mime = (
             mime
@@ -331,4 +331,4 @@ class Uploads:
             or mimetypes.guess_type(file_meta.get("displayName") or "")[0]
             or "application/octet-stream"
         )
-        return {"file": svc.create_file(req, file_meta, data, mime)}
+        return {"file": svc.files.create_file(req, file_meta, data, mime)}

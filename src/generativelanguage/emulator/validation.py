@@ -69,6 +69,9 @@ def _walk(cls: type, value: dict, path: list[str], problems: list[tuple[str, str
 def _walk_shape(shape: Any, value: Any, path: list[str], problems: list) -> Any:
     if isinstance(shape, tuple):
         kind, inner = shape
+        if kind == "union":
+            member = structs.union_member(inner, value)
+            return value if member is None else _walk_shape(member, value, path, problems)
         if kind == "list":
             if not isinstance(value, list):
                 # The service reads a lone value given for a repeated field as a

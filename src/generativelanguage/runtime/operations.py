@@ -40,9 +40,13 @@ def operation_name(operation: Any) -> str:
     return name
 
 
-def poll_delay(attempt: int, rng: random.Random | None = None) -> float:
-    """Seconds before poll number ``attempt`` (1-based): jittered, capped growth."""
-    cap = min(MAX_POLL, INITIAL_POLL * POLL_MULTIPLIER ** (attempt - 1))
+def poll_delay(
+    attempt: int, rng: random.Random | None = None, initial: float | None = None
+) -> float:
+    """Seconds before poll number ``attempt`` (1-based): jittered, capped growth from
+    ``initial`` (default ``INITIAL_POLL``)."""
+    first = INITIAL_POLL if initial is None else initial
+    cap = min(MAX_POLL, first * POLL_MULTIPLIER ** (attempt - 1))
     return (rng or random).uniform(cap / 2, cap)
 
 

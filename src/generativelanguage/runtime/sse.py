@@ -268,6 +268,10 @@ class SSEDecoder:
                 # Fast path for the overwhelmingly common line.
                 data.append(line[6:])
                 continue
+            if line.startswith(b"event: "):
+                # Fast path for streams of named events (one `event:` line each).
+                event_type = line[7:].decode("utf-8", "replace")
+                continue
             colon = line.find(b":")
             if colon == 0:
                 # Spec: a line starting with ":" is a comment (typically a

@@ -148,7 +148,12 @@ def _shape(tp: Any) -> Any:
     origin = typing.get_origin(tp)
     if origin in (Union, _pytypes.UnionType):
         shapes = [_shape(a) for a in typing.get_args(tp) if a is not type(None)]
-        return shapes[0] if len(shapes) == 1 else None
+        if len(shapes) == 1:
+            return shapes[0]
+        # A union of several kinds (``str | list[Content] | Content``): the member to
+        # walk is chosen by the value's JSON kind, which msgspec also goes by.
+        walked = tuple(sh for sh in shapes if sh is not None)
+        return ("union", walked) if walked else None
     if origin is list:
         return ("list", _shape(typing.get_args(tp)[0]))
     if origin is dict:
@@ -156,6 +161,19 @@ def _shape(tp: Any) -> Any:
         return ("map", inner) if inner is not None else None
     if isinstance(tp, type) and issubclass(tp, msgspec.Struct):
         return tp
+    return None
+
+
+def union_member(shapes: tuple[Any, ...], value: Any) -> Any:
+    """The member shape of a union that walks ``value``, or None to leave it alone."""
+    is_list = isinstance(value, (list, tuple))
+    is_object = isinstance(value, Mapping) and not isinstance(value, msgspec.Struct)
+    for shape in shapes:
+        if type(shape) is tuple and shape[0] == "list":
+            if is_list:
+                return shape
+        elif is_object:
+            return shape
     return None
 
 
@@ -231,6 +249,9 @@ def _normalize(cls: type, value: Mapping[str, Any]) -> dict[str, Any]:
 def _walk(shape: Any, value: Any) -> Any:
     if type(shape) is tuple:
         kind, inner = shape
+        if kind == "union":
+            member = union_member(inner, value)
+            return value if member is None else _walk(member, value)
         if kind == "list":
             if type(value) is not list and not isinstance(value, (list, tuple)):
                 # One element where a list is expected: the service reads a lone value
@@ -379,13 +400,24 @@ def _twin(cls: type) -> type:
         return _twins[cls]
 
 
+_wire_key_sets: dict[type, frozenset[str]] = {}
+
+
+def _wire_keys(cls: type) -> frozenset[str]:
+    keys = _wire_key_sets.get(cls)
+    if keys is None:
+        keys = _wire_key_sets[cls] = frozenset(f.encode_name for f in msgspec.structs.fields(cls))
+    return keys
+
+
 def encode_body(cls: type, body: Any) -> bytes:
     """JSON bytes for a request body (Struct or dict), validated against ``cls``."""
     if type(body) is cls:
         return encode(body)
-    if type(body) is dict and not any("_" in k for k in body):
+    if type(body) is dict and not any("_" in k and k not in _wire_keys(cls) for k in body):
         # (A top-level attribute spelling such as "generation_config" would only make
-        # the fast path fail; skip straight to the walk.)
+        # the fast path fail; skip straight to the walk. APIs whose wire names are
+        # snake_case spell them with underscores, so the test is against those names.)
         misses = _twin_misses.get(cls, 0)
         # A program spells its bodies one way: after a few bodies the fast path could
         # not take, try it again only now and then.

@@ -26,6 +26,7 @@ from .errors import (
     ResponseDecodeError,
     error_from_body,
 )
+from .events import AsyncEventStream, EventSpec, EventStream, StreamSwitch
 from .options import (
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_READ_TIMEOUT,
@@ -59,6 +60,8 @@ class MethodSpec:
         "long_running",
         "upload",
         "upload_template",
+        "switch",
+        "events",
     )
 
     def __init__(
@@ -74,6 +77,8 @@ class MethodSpec:
         items_field: str | None = None,
         long_running: bool = False,
         upload: Mapping[str, Any] | None = None,
+        switch: StreamSwitch | None = None,
+        events: EventSpec | None = None,
     ) -> None:
         self.id = id
         self.http_method = http_method
@@ -88,6 +93,11 @@ class MethodSpec:
         self.upload_template = (
             PathTemplate(upload["simple"], path_params) if upload and upload.get("simple") else None
         )
+        #: The request fields that switch this REST method to its streaming form.
+        self.switch = switch
+        #: The event vocabulary of a stream of named events (then ``stream`` returns an
+        #: ``EventStream``).
+        self.events = events
 
     def __repr__(self) -> str:
         return f"MethodSpec({self.id!r}, {self.http_method} {self.template.template})"
@@ -228,7 +238,11 @@ class _Base:
         values = {p.name: v for p, v in zip(spec.path_params, path_values, strict=True)}
         path = spec.template.expand(values)
         params = self.query_params(query, opts)
-        if spec.streaming:
+        if spec.switch is not None:
+            body = spec.switch.apply(spec.request, body, spec.streaming)
+            if spec.streaming:
+                params.update(spec.switch.query)
+        elif spec.streaming:
             params["alt"] = "sse"
         headers = self.request_headers()
         content = None
@@ -345,14 +359,22 @@ class _Base:
             )
         return url
 
+    #: Body of an upload chunk: sent once, then the chunk's bytes are let go.
+    _chunk_body: Any = upload.SyncChunk
+
     def chunk_request(self, url: str, opts: CallOptions, data: bytes, offset: int, last: bool):
         headers = {
             **self.headers_for(url),
             "x-goog-upload-command": "upload, finalize" if last else "upload",
             "x-goog-upload-offset": str(offset),
+            "content-length": str(len(data)),
         }
         return self.http.build_request(
-            "POST", url, content=data, headers=headers, timeout=self.timeout(opts, False)
+            "POST",
+            url,
+            content=self._chunk_body(data),
+            headers=headers,
+            timeout=self.timeout(opts, False),
         )
 
     def query_request(self, url: str, opts: CallOptions) -> Any:
@@ -552,11 +574,14 @@ class SyncTransport(_Base):
             response.close()
         return self.decode(spec, content)
 
-    def stream(self, spec, path_values, body=None, query=None, options=None) -> Stream:
+    def stream(self, spec, path_values, body=None, query=None, options=None) -> Any:
         opts = self.options.merged(options)
+        started = time.monotonic()
         request = self.build(spec, path_values, body, query, opts)
         response = self.send(spec, request, opts)
         idle = opts.stream_idle_timeout or DEFAULT_STREAM_IDLE_TIMEOUT
+        if spec.events is not None:
+            return EventStream(self, spec, path_values, query, opts, response, idle, started)
         return Stream(response, spec.response, self.x, idle)
 
     def paginate(self, spec, path_values, body=None, query=None, options=None) -> Pager:
@@ -639,6 +664,8 @@ class SyncTransport(_Base):
 class AsyncTransport(_Base):
     """Transport over an ``httpx.AsyncClient`` (or ``httpx2.AsyncClient``)."""
 
+    _chunk_body = upload.AsyncChunk
+
     async def send(
         self, spec: MethodSpec, request: Any, opts: CallOptions, redirects: bool = False
     ) -> Any:
@@ -696,13 +723,16 @@ class AsyncTransport(_Base):
             await response.aclose()
         return self.decode(spec, content)
 
-    async def stream(self, spec, path_values, body=None, query=None, options=None) -> AsyncStream:
+    async def stream(self, spec, path_values, body=None, query=None, options=None) -> Any:
         opts = self.options.merged(options)
         if self.auth is not None:
             await self.auth.atoken()
+        started = time.monotonic()
         request = self.build(spec, path_values, body, query, opts)
         response = await self.send(spec, request, opts)
         idle = opts.stream_idle_timeout or DEFAULT_STREAM_IDLE_TIMEOUT
+        if spec.events is not None:
+            return AsyncEventStream(self, spec, path_values, query, opts, response, idle, started)
         return AsyncStream(response, spec.response, self.x, idle)
 
     async def paginate(self, spec, path_values, body=None, query=None, options=None) -> AsyncPager:

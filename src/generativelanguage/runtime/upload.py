@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from fnmatch import fnmatch
 from typing import IO, Any, BinaryIO, Union
 
@@ -135,6 +135,39 @@ def multipart_body(metadata: bytes, source: Source) -> tuple[bytes, str]:
         f"\r\n--{boundary}--\r\n".encode(),
     ]
     return b"".join(parts), f"multipart/related; boundary={boundary}"
+
+
+class SyncChunk:
+    """One resumable-upload chunk as a request body that lets go of its bytes once sent.
+
+    httpx keeps each request reachable from its response, and each response in a
+    reference cycle with its stream, so a plain ``bytes`` body would keep every sent
+    chunk (8 MiB by default) in memory until the cycle collector happens to run: several
+    chunks at once. The request carries an explicit ``Content-Length``.
+    """
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def _take(self) -> bytes:
+        data, self._data = self._data, b""
+        return data
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield self._take()
+
+
+class AsyncChunk(SyncChunk):
+    """``SyncChunk`` for the async client (httpx wants an async iterable there)."""
+
+    __slots__ = ()
+
+    __iter__ = None  # type: ignore[assignment]  # async only: httpx checks iterability first
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield self._take()
 
 
 def chunk_size(requested: int | None, granularity: str | None) -> int:
