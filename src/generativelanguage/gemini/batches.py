@@ -520,7 +520,7 @@ class BatchesMixin:
         """
         api = _api(self)
         kind = api.kind_of(batch)
-        poller = operations.Poller(api.version, api.types.Operation, batch, timeout)
+        poller = operations.Poller(None, api.types.Operation, batch, timeout)
         while (delay := poller.next_delay()) is not None:
             if delay:
                 time.sleep(delay)
@@ -730,7 +730,7 @@ class AsyncBatchesMixin:
         """Poll a batch until it reaches a terminal state (see ``Client.batches.wait``)."""
         api = _api(self)
         kind = api.kind_of(batch)
-        poller = operations.Poller(api.version, api.types.Operation, batch, timeout)
+        poller = operations.Poller(None, api.types.Operation, batch, timeout)
         while (delay := poller.next_delay()) is not None:
             if delay:
                 await _sleep(delay)

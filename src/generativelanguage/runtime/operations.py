@@ -119,14 +119,17 @@ class Poller:
     """
 
     def __init__(
-        self, path: str, operation_type: type, operation: Any, timeout: float | None
+        self, path: str | None, operation_type: type, operation: Any, timeout: float | None
     ) -> None:
+        """``path``: where the operation is polled (the client's ``_OPERATIONS_PATH``), or
+        None for a caller that polls with a method of its own and only wants the
+        schedule."""
         self.name = operation_name(operation)
         # Google leaves `done` out until it is true, so an operation given as an object
         # counts as current only when it says done; otherwise the first poll is at once.
         self.current = operation if getattr(operation, "done", None) else None
         cls = type(operation) if isinstance(operation, msgspec.Struct) else operation_type
-        self.spec = poll_spec(path, cls)
+        self.spec = poll_spec(path, cls) if path is not None else None
         self.timeout = timeout
         self.deadline = None if timeout is None else time.monotonic() + timeout
         self.polls = 0
