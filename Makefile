@@ -13,7 +13,7 @@ export DISCOVERY_MIRROR
 
 .PHONY: venv fetch fetch-discovery generate check-generated lint fmt test test-codegen \
 	test-golden test-runtime test-e2e test-revisions test-corpus update-goldens check demo \
-	bench clean update-api dist
+	bench clean update-api dist typecheck
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON_SYS) -m venv $(VENV)
@@ -59,6 +59,19 @@ test-runtime: venv
 test-e2e: fetch
 	@$(call run_pytest,-q tests/e2e)
 
+# Type checkers as users run them, over examples/, the README's code blocks and the
+# assert_type checks of tests/typing/: mypy (also run by `make test`) and pyright
+# (installed into .venv from PyPI on first use; it fetches its engine from npm).
+TYPECHECKED = examples tests/typing/check_client.py tests/typing/check_errors.py .tmp/readme_blocks
+PYRIGHT_VERSION ?= 1.1.414
+
+typecheck: venv
+	$(PY) -m tests.typing.readme_blocks .tmp/readme_blocks >/dev/null
+	$(PY) -m mypy -p generativelanguage.gemini
+	$(PY) -m mypy $(TYPECHECKED)
+	test -x $(BIN)/pyright || $(BIN)/pip install -q --disable-pip-version-check 'pyright[nodejs]==$(PYRIGHT_VERSION)'
+	$(BIN)/pyright src/generativelanguage/gemini $(TYPECHECKED)
+
 # Every Discovery revision in the mirror: generate, import, decode a sample.
 test-revisions: venv
 	@ALL_REVISIONS=1 $(call run_pytest,-q tests/codegen/test_revisions.py)
@@ -88,7 +101,7 @@ demo: fetch
 	$(PY) examples/quickstart.py
 
 clean:
-	rm -rf .pytest_cache .ruff_cache build dist .tmp
+	rm -rf .pytest_cache .ruff_cache .mypy_cache build dist .tmp
 	find . -name __pycache__ -type d -prune -not -path './$(VENV)/*' -exec rm -rf {} +
 
 # Benchmarks (bench/README.md): their own environment, bench/.venv, pinned in

@@ -21,10 +21,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from benchlib import batchbench, codec, data, httpbench, procs, report  # noqa: E402
+from benchlib import batchbench, codec, data, httpbench, livebench, procs, report  # noqa: E402
 from benchlib.common import Results, log  # noqa: E402
 
-SUITES = ("import", "decode", "encode", "http", "memory", "codegen", "batch")
+SUITES = ("import", "decode", "encode", "http", "memory", "codegen", "batch", "live")
 
 FULL = dict(
     import_reps=30,
@@ -39,6 +39,9 @@ FULL = dict(
     batch_n=100_000,
     batch_reps=3,
     batch_subset=10_000,
+    live_reps=15,
+    live_batch=0.2,
+    live_chunks=1000,
 )
 QUICK = dict(
     import_reps=6,
@@ -53,6 +56,9 @@ QUICK = dict(
     batch_n=10_000,
     batch_reps=1,
     batch_subset=2_000,
+    live_reps=3,
+    live_batch=0.1,
+    live_chunks=300,
 )
 
 LIMITATIONS = [
@@ -78,6 +84,7 @@ LIMITATIONS = [
     "is that of the smaller file. Its submit writes the JSONL with json.dumps streamed from "
     "the same generator (the docs build a list first), uploads it with files.upload and "
     "creates the batch with batches.create; it checks no request before the upload.",
+    *livebench.LIMITATIONS,
 ]
 
 
@@ -226,6 +233,12 @@ def main(argv: list[str] | None = None) -> int:
     if "batch" in only:
         log(f"[batch] {p['batch_n']:,} requests / result lines, {p['batch_reps']} runs each")
         batchbench.batch_suite(results, records, p["batch_n"], p["batch_reps"], p["batch_subset"])
+
+    if "live" in only:
+        log(f"[live] round trip and audio chunks x{p['live_chunks']} against the emulator")
+        livebench.live_suite(
+            results, reps=p["live_reps"], batch=p["live_batch"], chunks=p["live_chunks"]
+        )
 
     results.meta["loadavg_end"] = _loadavg()
     results.meta["duration_s"] = time.perf_counter() - started

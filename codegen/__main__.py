@@ -21,7 +21,12 @@ from pathlib import Path
 
 from . import fetch as fetching
 from . import pipeline
-from .pipeline import GENERATED, ROOT, GenerateError
+from .pipeline import GENERATED, REFERENCE, ROOT, GenerateError, compare_files, write_files
+from .render import render_reference
+
+
+def _docs_label(docs: Path) -> str:
+    return f"{docs.relative_to(ROOT).as_posix()}/" if docs.is_relative_to(ROOT) else f"{docs}/"
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
@@ -54,13 +59,18 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         files, version = pipeline.generate_locked(v, format=args.format)
         for w in version.warnings:
             print(f"warning: {v}: {w}", file=sys.stderr)
+        docs = Path(args.docs)
+        reference = {f"{version.version}.md": render_reference(version)}
         if args.check:
-            problems = pipeline.compare_version(files, out)
+            problems = pipeline.compare_version(files, out) + compare_files(
+                reference, docs, _docs_label(docs)
+            )
             failures += problems
             for p in problems:
                 print(p, file=sys.stderr)
         else:
-            for line in pipeline.write_version(files, out):
+            written = pipeline.write_version(files, out)
+            for line in written + write_files(reference, docs, _docs_label(docs)):
                 print(line)
     if failures:
         print(
@@ -102,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     gen.add_argument("--version", action="append", help="only this API version (repeatable)")
     gen.add_argument("--check", action="store_true", help="fail if generated/ differs")
     gen.add_argument("--out", default=str(GENERATED))
+    gen.add_argument("--docs", default=str(REFERENCE), help="where docs/reference/ goes")
     gen.add_argument("--document", help="generate this Discovery file instead of the locks")
     gen.add_argument(
         "--package",

@@ -42,6 +42,7 @@ import json
 import re
 import textwrap
 from collections import Counter
+from collections.abc import Container
 
 from . import ir, paging
 from . import types as type_table
@@ -69,12 +70,13 @@ CLIENT_RESERVED = frozenset(
     {"close", "base_url", "download", "wait_operation", "ROOT_URL", "API_VERSION", "API_KEY_ENV"}
 )
 #: What an ``x-client`` key may declare (discovery/extensions/README.md).
-X_CLIENT_KEYS = frozenset({"apiKeyEnv", "operationsPath", "download"})
+X_CLIENT_KEYS = frozenset({"apiKeyEnv", "credentialsRequired", "operationsPath", "download"})
 X_CLIENT_DOWNLOAD_KEYS = frozenset({"method", "uriField"})
 
 
-_MIXIN = re.compile(
-    r"^([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*):([A-Za-z_][A-Za-z0-9_]*)$"
+_REF = re.compile(
+    r"^([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*):([A-Za-z_][A-Za-z0-9_]*)"
+    r"(?:\[([A-Za-z_][A-Za-z0-9_]*(?:, *[A-Za-z_][A-Za-z0-9_]*)*)\])?$"
 )
 
 
@@ -83,23 +85,104 @@ def _query_value(value: object) -> str:
     return value if isinstance(value, str) else json.dumps(value)
 
 
-def mixin(value: object, path: str) -> ir.Mixin | None:
-    """The ``x-mixin`` reference ``package.module:Class`` at ``path``, checked."""
+def pyref(value: object, path: str, key: str) -> ir.PyRef:
+    """The reference ``package.module:Name`` at ``path``.``key``, checked."""
+    match = _REF.match(value) if isinstance(value, str) else None
+    if match is None or match.group(3):
+        raise ValueError(f"{path}.{key}: expected 'package.module:Name', got {value!r}")
+    return ir.PyRef(match.group(1), match.group(2))
+
+
+def mixin(value: object, path: str, schemas: Container[str] = ()) -> ir.Mixin | None:
+    """The ``x-mixin`` reference ``package.module:Class`` (or, for a generic mixin,
+    ``package.module:Class[SchemaA, SchemaB]``) at ``path``, checked: every type argument
+    must be a schema of the document."""
     if value is None:
         return None
-    match = _MIXIN.match(value) if isinstance(value, str) else None
+    match = _REF.match(value) if isinstance(value, str) else None
     if match is None:
-        raise ValueError(f"{path}.x-mixin: expected 'package.module:Class', got {value!r}")
-    return ir.Mixin(match.group(1), match.group(2))
+        raise ValueError(
+            f"{path}.x-mixin: expected 'package.module:Class' or "
+            f"'package.module:Class[Schema, ...]', got {value!r}"
+        )
+    args = tuple(a.strip() for a in match.group(3).split(",")) if match.group(3) else ()
+    unknown = [a for a in args if a not in schemas]
+    if unknown:
+        raise ValueError(
+            f"{path}.x-mixin: type argument(s) {', '.join(unknown)} name no schema of the document"
+        )
+    return ir.Mixin(match.group(1), match.group(2), args)
 
 
-def sync_async_mixins(value: object, path: str) -> tuple[ir.Mixin | None, ir.Mixin | None]:
+def sync_async_mixins(
+    value: object, path: str, schemas: Container[str] = ()
+) -> tuple[ir.Mixin | None, ir.Mixin | None]:
     """The ``{"sync": ..., "async": ...}`` form of ``x-mixin`` for resources and clients."""
     if value is None:
         return None, None
     if not isinstance(value, dict) or not set(value) <= {"sync", "async"}:
         raise ValueError(f"{path}.x-mixin: expected {{'sync': ..., 'async': ...}}, got {value!r}")
-    return mixin(value.get("sync"), f"{path}.sync"), mixin(value.get("async"), f"{path}.async")
+    return (
+        mixin(value.get("sync"), f"{path}.sync", schemas),
+        mixin(value.get("async"), f"{path}.async", schemas),
+    )
+
+
+def body_shorthand(value: object, path: str, has_request: bool) -> ir.BodyShorthand | None:
+    """``x-body-shorthand`` on a method: ``{"normalize": "package.module:function",
+    "accepts": "package.module:TypeAlias", "description": "what else body may be"}``
+    (only ``normalize`` is required)."""
+    if value is None:
+        return None
+    keys = {"normalize", "accepts", "description"}
+    if not isinstance(value, dict) or "normalize" not in value or not set(value) <= keys:
+        raise ValueError(
+            f"{path}.x-body-shorthand: expected {{'normalize': 'package.module:function', "
+            f"'accepts': 'package.module:Type', 'description': '...'}}, got {value!r}"
+        )
+    if not has_request:
+        raise ValueError(f"{path}.x-body-shorthand: the method takes no request body")
+    accepts = value.get("accepts")
+    return ir.BodyShorthand(
+        normalize=pyref(value["normalize"], path, "x-body-shorthand.normalize"),
+        accepts=None if accepts is None else pyref(accepts, path, "x-body-shorthand.accepts"),
+        description=str(value.get("description") or ""),
+    )
+
+
+_WEBSOCKET_KEYS = frozenset({"id", "path", "description", "request", "response", "x-source"})
+
+
+def websocket(name: str, node: object, schemas: dict) -> tuple[ir.WebSocket | None, str | None]:
+    """The endpoint ``x-websockets.<name>``, checked; or None and a warning naming the
+    place when an envelope schema is missing from the document (the endpoint would be
+    unusable, so it is left out rather than generated wrong)."""
+    where = f"x-websockets.{name}"
+    if not isinstance(node, dict) or not set(node) <= _WEBSOCKET_KEYS:
+        extra = sorted(set(node) - _WEBSOCKET_KEYS) if isinstance(node, dict) else node
+        raise ValueError(f"{where}: expected keys {sorted(_WEBSOCKET_KEYS)}, got {extra!r}")
+    refs = {}
+    for key in ("request", "response"):
+        ref = (node.get(key) or {}).get("$ref") if isinstance(node.get(key), dict) else None
+        if not isinstance(ref, str):
+            raise ValueError(f"{where}.{key}: expected {{'$ref': <schema id>}}")
+        if ref not in schemas:
+            return None, f"{where}.{key}: $ref {ref!r} names no schema; endpoint left out"
+        refs[key] = ref
+    for key in ("id", "path"):
+        if not isinstance(node.get(key), str) or not node[key]:
+            raise ValueError(f"{where}.{key}: expected a non-empty string")
+    return (
+        ir.WebSocket(
+            wire_name=name,
+            id=node["id"],
+            path=node["path"].lstrip("/"),
+            doc=node.get("description") or "",
+            request_type=refs["request"],
+            response_type=refs["response"],
+        ),
+        None,
+    )
 
 
 class _Builder:
@@ -254,7 +337,11 @@ class _Builder:
         if node.deprecated:
             doc = "Deprecated. " + doc
         self.structs[name] = ir.Struct(
-            name, node.path, doc, tuple(fields), mixin(node.x.get("x-mixin"), node.path)
+            name,
+            node.path,
+            doc,
+            tuple(fields),
+            mixin(node.x.get("x-mixin"), node.path, self.schemas),
         )
 
     def top_level(self, sid: str, node: RawSchema) -> None:
@@ -415,6 +502,10 @@ class _Builder:
             media_upload=media,
             switch=switch,
             events=events,
+            body_shorthand=body_shorthand(
+                raw.x.get("x-body-shorthand"), raw.path, request is not None
+            ),
+            description=("Deprecated. " if raw.deprecated else "") + (description or ""),
         )
 
     # -- event streams (x-stream, x-stream-events, x-stream-done, x-stream-resume) -----
@@ -590,8 +681,28 @@ class _Builder:
             )
             return None
         return ir.Pagination(
-            items_field=safe_identifier(snake_case(field)), token_param="pageToken"
+            items_field=safe_identifier(snake_case(field)),
+            token_param="pageToken",
+            item_annotation=self.item_annotation(response, field),
         )
+
+    def item_annotation(self, response: str, wire: str) -> str:
+        """One page item's annotation as resources.py spells it: ``types.<Struct>`` or a
+        builtin scalar, ``tuple[str, ...]`` of those for a map of item lists (which
+        pages as key and value); anything else (nested lists, free JSON) is ``Any``."""
+        struct = self.structs[self.class_names[response]]
+        field = next(f for f in struct.fields if f.wire_name == wire)
+        item = type_table.element(field.annotation)
+        if item is not None:
+            return self.spelled(item)
+        value = type_table.map_value(field.annotation)
+        return f"tuple[str, {self.spelled(value)}]" if value is not None else "Any"
+
+    def spelled(self, item: str) -> str:
+        """``item`` as resources.py spells it (``types.X``, a builtin scalar, or Any)."""
+        if item in self.structs:
+            return f"types.{item}"
+        return item if item in type_table.BUILTIN_SCALARS else "Any"
 
     def is_operation(self, response: str | None) -> bool:
         if response is None or response not in self.schemas:
@@ -621,7 +732,10 @@ class _Builder:
         lines.append(raw.description or raw.id)
         args = [(p.py_name, p.doc) for p in path_params]
         if request:
-            args.append(("body", f"The request: a `types.{request}` or a dict of the same shape."))
+            body = f"The request: a `types.{request}` or a dict of the same shape"
+            shorthand = raw.x.get("x-body-shorthand")
+            extra = shorthand.get("description") if isinstance(shorthand, dict) else None
+            args.append(("body", f"{body}; or {extra}." if extra else body + "."))
         args += [(p.py_name, p.doc) for p in query_params]
         if raw.media_upload is not None and media is None:
             args += [
@@ -781,7 +895,7 @@ class _Builder:
         class_name = self.resource_class_pool.claim(
             "".join(pascal_case(c) for c in chain) + "Resource"
         )
-        sync_mixin, async_mixin = sync_async_mixins(raw.x.get("x-mixin"), raw.path)
+        sync_mixin, async_mixin = sync_async_mixins(raw.x.get("x-mixin"), raw.path, self.schemas)
         res = ir.Resource(
             mixin=sync_mixin,
             async_mixin=async_mixin,
@@ -853,8 +967,14 @@ class _Builder:
             spec = target.spec_name
             if download.get("uriField"):
                 uri_field = safe_identifier(snake_case(str(download["uriField"])))
+        required = x.get("credentialsRequired", False)
+        if not isinstance(required, bool):
+            raise DiscoveryError(
+                f"x-client.credentialsRequired: expected true or false, got {required!r}"
+            )
         return ir.ClientSettings(
             api_key_env=tuple(env),
+            credentials_required=required,
             operations_path=self.operations_path(),
             download_spec=spec,
             download_uri_field=uri_field,
@@ -889,7 +1009,19 @@ class _Builder:
         media_by_path = {m.id.split(".", 1)[-1]: m for m in methods if m.media_download}
         aliases = self.ordered_aliases()
         settings = self.settings(media_by_path)
-        client_mixin, async_client_mixin = sync_async_mixins(self.doc.x.get("x-mixin"), "")
+        client_mixin, async_client_mixin = sync_async_mixins(
+            self.doc.x.get("x-mixin"), "", self.schemas
+        )
+        declared = self.doc.x.get("x-websockets") or {}
+        if not isinstance(declared, dict):
+            raise ValueError(f"x-websockets: expected an object, got {declared!r}")
+        sockets = []
+        for name in sorted(declared):
+            endpoint, warning = websocket(name, declared[name], self.schemas)
+            if warning:
+                self.warnings.append(warning)
+            if endpoint is not None:
+                sockets.append(endpoint)
         return ir.Version(
             operation_type=operation_type,
             api_name=self.doc.name,
@@ -915,6 +1047,7 @@ class _Builder:
             settings=settings,
             client_mixin=client_mixin,
             async_client_mixin=async_client_mixin,
+            websockets=tuple(sockets),
         )
 
 

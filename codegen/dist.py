@@ -237,9 +237,10 @@ def _package_files(base: Path, arc_prefix: str) -> dict[str, bytes]:
     return files
 
 
-#: Handwritten packages the runtime wheel ships: the API-neutral runtime, and the Gemini
-#: conveniences that the generated classes name as mixins (discovery/extensions/).
-RUNTIME_PACKAGES = ("runtime", "gemini")
+#: Handwritten packages the runtime wheel ships: the API-neutral runtime, the Gemini
+#: conveniences that the generated classes name as mixins (discovery/extensions/), and
+#: the Live API's sessions (``client.live``; its WebSocket library is the ``live`` extra).
+RUNTIME_PACKAGES = ("runtime", "gemini", "live")
 
 
 def runtime_wheel(project: Project, src_dir: Path) -> Wheel:
@@ -271,7 +272,9 @@ def runtime_wheel(project: Project, src_dir: Path) -> Wheel:
             f"# {RUNTIME_DIST}\n\n"
             "The handwritten runtime (`generativelanguage.runtime`: transport, errors, SSE, "
             "pagination, long-running operations, uploads, the shared Struct base) and the "
-            "Gemini conveniences (`generativelanguage.gemini`) used by the generated clients `generativelanguage-v1` and `generativelanguage-v1beta`. "
+            "Gemini conveniences (`generativelanguage.gemini`) and Live API sessions "
+            "(`generativelanguage.live`, extra `live`) used by the generated clients "
+            "`generativelanguage-v1` and `generativelanguage-v1beta`. "
             "Install one of those; it pulls in this package.\n"
         ),
         requires_python=project.requires_python,

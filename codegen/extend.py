@@ -43,12 +43,20 @@ KEYS: dict[str, str] = {
     "x-mixin": (
         "schema: 'package.module:Class', a handwritten class mixed into the generated "
         "Struct; resource or top level: {'sync': ..., 'async': ...} mixed into the "
-        "resource classes or into Client and AsyncClient"
+        "resource classes or into Client and AsyncClient; 'package.module:Class[A, B]' "
+        "parameterises a generic mixin with schemas A and B of the document"
+    ),
+    "x-body-shorthand": (
+        "method: {'normalize': 'package.module:function', 'accepts': "
+        "'package.module:Type'}: more forms `body` accepts (a type alias added to the "
+        "signature) and the hook the runtime calls to turn any body into the request's "
+        "shape before encoding"
     ),
     "x-source": "any node: where the fact comes from (a URL, a recording, an SDK file)",
     "x-client": (
         "top level: per-API settings the generated client carries: apiKeyEnv (environment "
-        "variables read for the API key, in order), download ({method, uriField}: the media "
+        "variables read for the API key, in order), credentialsRequired (the service takes "
+        "no anonymous call), download ({method, uriField}: the media "
         "method Client.download resolves names with, and the field holding a direct URL), "
         "operationsPath (where operations are polled; default: the operations.get path)"
     ),
@@ -70,6 +78,11 @@ KEYS: dict[str, str] = {
     "x-stream-resume": (
         "method: {'method': name, 'cursor': event property, 'param': query parameter, "
         "'path': {param: [event property paths]}}: how a dropped stream resumes"
+    ),
+    "x-websockets": (
+        "top level: {name: {'id', 'path', 'description', 'request': {'$ref'}, 'response': "
+        "{'$ref'}}}, WebSocket endpoints whose every message in each direction is one "
+        "JSON-encoded schema (the envelopes)"
     ),
 }
 

@@ -14,17 +14,19 @@ DOC_WIDTH = 88
 
 
 @dataclass(frozen=True)
-class Mixin:
-    """A handwritten class that an extension document mixes into a generated class
-    (``x-mixin``): how the API's conveniences reach the generated types and clients."""
+class PyRef:
+    """A handwritten Python object that an extension document names
+    (``"package.module:Name"``); generated modules import its module under an alias."""
 
     module: str  # "generativelanguage.gemini.responses"
     name: str  # "GenerateContentResponseMixin"
 
+    #: Prefix of the module alias; no schema or resource name starts with ``_``.
+    ALIAS_PREFIX = "_ext_"
+
     @property
     def alias(self) -> str:
-        """Module alias in the generated file; no schema or resource name starts with ``_``."""
-        return "_mixin_" + self.module.replace(".", "_")
+        return self.ALIAS_PREFIX + self.module.replace(".", "_")
 
     @property
     def expr(self) -> str:
@@ -38,19 +40,59 @@ class Mixin:
         return f"from {parent} import {leaf} as {self.alias}"
 
 
+@dataclass(frozen=True)
+class Mixin(PyRef):
+    """A handwritten class that an extension document mixes into a generated class
+    (``x-mixin``): how the API's conveniences reach the generated types and clients.
+
+    ``args`` are schema ids of the same document, the type arguments of a generic
+    mixin (``package.module:ResponseMixin[FunctionCall]``): they let a handwritten,
+    version-neutral class name each version's own types to type checkers.
+    """
+
+    args: tuple[str, ...] = ()
+    ALIAS_PREFIX = "_mixin_"
+
+    def base(self, prefix: str) -> str:
+        """The base-class expression in a module that reaches the schemas as
+        ``prefix + id`` (``""`` in types.py, ``"types."`` elsewhere). Type arguments
+        are strings: a forward reference in types.py, and a lazily imported module in
+        client.py, cost nothing at run time."""
+        if not self.args:
+            return self.expr
+        return f"{self.expr}[{', '.join(repr(prefix + a) for a in self.args)}]"
+
+    @property
+    def expr_args(self) -> str:
+        return self.base("types.")
+
+
+@dataclass(frozen=True)
+class BodyShorthand:
+    """``x-body-shorthand`` on a method: more forms its ``body`` accepts (``accepts``, a
+    type alias added to the signature) and the hook that turns every body into the
+    request's own shape before it is encoded (``normalize``, called by the runtime
+    through the method's ``MethodSpec``)."""
+
+    normalize: PyRef
+    accepts: PyRef | None = None
+    #: What else ``body`` may be, for the method's docstring.
+    description: str = ""
+
+
 def mixin_imports(mixins: object) -> tuple[str, ...]:
     """Sorted, distinct import lines for ``mixins`` (Nones skipped)."""
     return tuple(sorted({m.import_line for m in mixins if m is not None}))  # type: ignore[attr-defined]
 
 
-def bases(mixin: Mixin | None, base: str) -> str:
+def bases(mixin: Mixin | None, base: str, prefix: str = "types.") -> str:
     """A class's bases, comma-separated: the mixin first, so its methods win."""
-    return f"{mixin.expr}, {base}" if mixin else base
+    return f"{mixin.base(prefix)}, {base}" if mixin else base
 
 
 def base_clause(mixin: Mixin | None) -> str:
     """``(Mixin)`` for a class with no other base, else nothing."""
-    return f"({mixin.expr})" if mixin else ""
+    return f"({mixin.base('types.')})" if mixin else ""
 
 
 @dataclass(frozen=True)
@@ -76,7 +118,7 @@ class Struct:
 
     @property
     def bases(self) -> str:
-        return bases(self.mixin, "Struct")
+        return bases(self.mixin, "Struct", prefix="")
 
 
 @dataclass(frozen=True)
@@ -134,6 +176,8 @@ class Pagination:
     #: (Compute's aggregatedList), which the pager iterates as (key, value) pairs.
     items_field: str
     token_param: str  # wire name of the page-token query parameter
+    #: Annotation of one item as resources.py spells it (``types.Model``, ``str``).
+    item_annotation: str = "Any"
 
 
 @dataclass(frozen=True)
@@ -203,6 +247,55 @@ class Method:
     media_download: bool = False
     switch: StreamSwitch | None = None
     events: EventStream | None = None
+    body_shorthand: BodyShorthand | None = None
+    #: The document's description of the method (docs/reference/), "Deprecated." first.
+    description: str = ""
+
+    @property
+    def body_annotation(self) -> str:
+        """What ``body=`` accepts: the request type, a dict of its shape, and the
+        shorthand forms an extension declares."""
+        annotation = f"types.{self.request_type} | Mapping[str, Any]"
+        if self.body_shorthand is not None and self.body_shorthand.accepts is not None:
+            annotation += f" | {self.body_shorthand.accepts.expr}"
+        return annotation
+
+    @property
+    def normalize_expr(self) -> str | None:
+        """The body hook the MethodSpec carries, if any."""
+        return self.body_shorthand.normalize.expr if self.body_shorthand else None
+
+    @property
+    def reference_params(self) -> tuple[str, ...]:
+        """The parameters of the generated method as docs/reference/ shows them."""
+        out = [
+            f"{p.py_name}: str" + (f" = {p.default!r}" if p.default else "")
+            for p in self.path_params
+        ]
+        out.append("*")
+        if self.request_type:
+            body = f"types.{self.request_type} | Mapping[str, Any]"
+            if self.body_shorthand is not None and self.body_shorthand.accepts is not None:
+                accepts = self.body_shorthand.accepts
+                body += f" | {accepts.module}.{accepts.name}"
+            out.append(f"body: {body}" + (" | None = None" if self.body_optional else ""))
+        out += [
+            f"{q.py_name}: {q.annotation}" + ("" if q.required else " | None = None")
+            for q in self.query_params
+        ]
+        if self.media_upload is not None:
+            out += [
+                "file: UploadFile | None = None",
+                "mime_type: str | None = None",
+                "progress: Progress | None = None",
+                "chunk_size: int | None = None",
+            ]
+        out.append("options: CallOptions | None = None")
+        return tuple(out)
+
+    @property
+    def reference_http(self) -> str:
+        return f"{self.http_method} {self.path}"
 
     @property
     def resumes_elsewhere(self) -> bool:
@@ -238,7 +331,7 @@ class Method:
         if self.streaming:
             return f"Stream[{response}]"
         if self.pagination is not None:
-            return f"Pager[{response}]"
+            return f"Pager[{self.pagination.item_annotation}, {response}]"
         return response
 
     @property
@@ -251,7 +344,7 @@ class Method:
         if self.streaming:
             return f"AsyncStream[{response}]"
         if self.pagination is not None:
-            return f"AsyncPager[{response}]"
+            return f"AsyncPager[{self.pagination.item_annotation}, {response}]"
         return response
 
 
@@ -291,12 +384,27 @@ class ClientSettings:
 
     #: Environment variables read, in order, for the API key when none is passed.
     api_key_env: tuple[str, ...] = ()
+    #: The service refuses every anonymous call (the client says so before sending).
+    credentials_required: bool = False
     #: Path template (relative to the root URL) at which operations are polled.
     operations_path: str | None = None
     #: MethodSpec constant of the media method ``Client.download`` resolves names with.
     download_spec: str | None = None
     #: Field of a resource object holding a direct download URL (``download_uri``).
     download_uri_field: str | None = None
+
+
+@dataclass(frozen=True)
+class WebSocket:
+    """A WebSocket endpoint declared by ``x-websockets``: a path below the root URL and
+    the two envelope schemas, one JSON text message each way."""
+
+    wire_name: str  # "bidiGenerateContent"
+    id: str  # "google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent"
+    path: str  # relative to the root URL, e.g. "ws/google.ai...BidiGenerateContent"
+    doc: str
+    request_type: str  # schema of every client message
+    response_type: str  # schema of every server message
 
 
 @dataclass(frozen=True)
@@ -331,14 +439,28 @@ class Version:
     regenerate: str = "`make generate` (python -m codegen generate); see README.md"
     client_mixin: Mixin | None = None
     async_client_mixin: Mixin | None = None
+    #: WebSocket endpoints (``x-websockets``), sorted by wire name.
+    websockets: tuple[WebSocket, ...] = ()
+
+    @property
+    def _operation_arg(self) -> str:
+        """The client base's type argument: the Operation type ``wait_operation`` returns
+        (a string, since client.py imports ``types`` only for type checkers)."""
+        return f'["types.{self.operation_type}"]' if self.operation_type else ""
 
     @property
     def client_bases(self) -> str:
-        return bases(self.client_mixin, "SyncClientBase")
+        return bases(self.client_mixin, "SyncClientBase" + self._operation_arg)
 
     @property
     def async_client_bases(self) -> str:
-        return bases(self.async_client_mixin, "AsyncClientBase")
+        return bases(self.async_client_mixin, "AsyncClientBase" + self._operation_arg)
+
+    @property
+    def client_imports_types(self) -> bool:
+        """Whether client.py names ``types`` in annotations (imported for checkers only)."""
+        mixins = (self.client_mixin, self.async_client_mixin)
+        return bool(self.operation_type) or any(m is not None and m.args for m in mixins)
 
     @property
     def types_mixin_imports(self) -> tuple[str, ...]:
@@ -346,7 +468,11 @@ class Version:
 
     @property
     def resources_mixin_imports(self) -> tuple[str, ...]:
-        return mixin_imports(m for r in self.all_resources for m in (r.mixin, r.async_mixin))
+        refs: list[PyRef | None] = [m for r in self.all_resources for m in (r.mixin, r.async_mixin)]
+        for method in self.methods:
+            if method.body_shorthand is not None:
+                refs += [method.body_shorthand.normalize, method.body_shorthand.accepts]
+        return mixin_imports(refs)
 
     @property
     def client_mixin_imports(self) -> tuple[str, ...]:
@@ -386,13 +512,29 @@ class Version:
         return any(m.media_upload is not None for m in self.methods)
 
     @property
+    def client_type_checking(self) -> bool:
+        """Whether client.py has names to import for type checkers only."""
+        return bool(self.resources or self.client_methods or self.client_imports_types)
+
+    @property
     def uses_media(self) -> bool:
         return any(m.media_download for m in self.methods)
 
     @property
+    def uses_websockets(self) -> bool:
+        return bool(self.websockets)
+
+    @property
     def uses_bodies(self) -> bool:
-        """Whether resources.py needs ``Mapping`` and ``Any`` for dict bodies."""
+        """Whether resources.py needs ``Mapping`` for dict bodies."""
         return any(m.request_type for m in self.methods)
+
+    @property
+    def uses_any(self) -> bool:
+        """Whether resources.py needs ``Any`` (dict bodies, untyped page items)."""
+        return self.uses_bodies or any(
+            m.pagination is not None and m.pagination.item_annotation == "Any" for m in self.methods
+        )
 
     @property
     def package_doc(self) -> str:
@@ -444,6 +586,26 @@ class Version:
     def package_dir(self) -> str:
         """The package's folder relative to the output root: ``generativelanguage/v1beta``."""
         return self.package.replace(".", "/")
+
+    @property
+    def resource_paths(self) -> tuple[tuple[str, Resource], ...]:
+        """Every resource with the attribute chain that reaches it from a client
+        (``client.tuned_models.permissions``), parents before children, in document
+        order."""
+        out: list[tuple[str, Resource]] = []
+
+        def walk(prefix: str, resources: tuple[Resource, ...]) -> None:
+            for r in resources:
+                out.append((f"{prefix}.{r.attr_name}", r))
+                walk(f"{prefix}.{r.attr_name}", r.children)
+
+        walk("client", self.resources)
+        return tuple(out)
+
+    @property
+    def reference_header(self) -> str:
+        """First line of docs/reference/<version>.md: generated, and how to regenerate."""
+        return f"<!-- {self.header} Regenerate with `make generate`. -->"
 
     @property
     def header(self) -> str:

@@ -26,6 +26,8 @@ from .render import render_version
 
 ROOT = Path(__file__).resolve().parent.parent
 GENERATED = ROOT / "generated"
+#: docs/reference/<version>.md, rendered from the IR beside the code (`--check` too).
+REFERENCE = ROOT / "docs" / "reference"
 RUFF_VERSION = "0.17.6"  # part of the generator: a different ruff formats differently
 #: The package of the API this repository pins (discovery/<version>.lock.json).
 PACKAGE = "generativelanguage"
@@ -197,9 +199,8 @@ def _check_owner(files: dict[str, str], out: Path) -> None:
 def write_version(files: dict[str, str], out: Path) -> list[str]:
     """Write one version's files; remove files of that version the new set lacks."""
     _check_owner(files, out)
-    package_dirs = {Path(p).parent for p in files}
     changed = []
-    for rel_dir in package_dirs:
+    for rel_dir in {Path(p).parent for p in files}:
         target_dir = out / rel_dir
         if target_dir.is_dir():
             for existing in sorted(target_dir.rglob("*")):
@@ -207,13 +208,20 @@ def write_version(files: dict[str, str], out: Path) -> list[str]:
                 if existing.is_file() and "__pycache__" not in rel and rel not in files:
                     existing.unlink()
                     changed.append(f"removed {rel}")
+    return changed + write_files(files, out)
+
+
+def write_files(files: dict[str, str], out: Path, shown: str = "") -> list[str]:
+    """Write ``files`` under ``out`` where they changed; messages name each file as
+    ``shown + relative path``."""
+    changed = []
     for rel, text in sorted(files.items()):
         path = out / rel
         if path.is_file() and path.read_text() == text:
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
-        changed.append(f"wrote {rel}")
+        changed.append(f"wrote {shown}{rel}")
     return changed
 
 
@@ -227,12 +235,19 @@ def compare_version(files: dict[str, str], out: Path) -> list[str]:
                 rel = existing.relative_to(out).as_posix()
                 if existing.is_file() and "__pycache__" not in rel and rel not in files:
                     problems.append(f"extra file: {rel}")
+    return problems + compare_files(files, out)
+
+
+def compare_files(files: dict[str, str], out: Path, shown: str = "") -> list[str]:
+    """Differences between ``files`` and what ``out`` holds (other files are ignored);
+    messages name each file as ``shown + relative path``."""
+    problems = []
     for rel, text in sorted(files.items()):
         path = out / rel
         if not path.is_file():
-            problems.append(f"missing file: {rel}")
+            problems.append(f"missing file: {shown}{rel}")
         elif path.read_text() != text:
-            problems.append(f"differs from generator output: {rel}")
+            problems.append(f"differs from generator output: {shown}{rel}")
     return problems
 
 

@@ -26,6 +26,11 @@ OUTPUTS = {
     "client.py.j2": "client.py",
 }
 
+#: Files every version package holds verbatim. ``py.typed`` (PEP 561) tells type
+#: checkers that the package is typed; it stays empty (a checker reads "partial" in it
+#: as a stub-only package), and MANIFEST.json records it as generated.
+MARKERS = {"py.typed": ""}
+
 DOC_WIDTH = ir.DOC_WIDTH
 _QUOTE_RUN = re.compile(r'"(?="|\Z)')
 # NUL, other control characters and lone surrogates cannot stand in UTF-8 source.
@@ -103,10 +108,17 @@ def environment() -> jinja2.Environment:
     return env
 
 
+def render_reference(version: ir.Version) -> str:
+    """``docs/reference/<version>.md``: the version's API reference, from the same IR."""
+    text = environment().get_template("reference.md.j2").render(version=version)
+    return re.sub(r"\n{3,}", "\n\n", text).rstrip("\n") + "\n"
+
+
 def render_version(version: ir.Version) -> dict[str, str]:
     """Every file of one version package, keyed by path relative to the package dir."""
     env = environment()
-    return {
+    files = {
         out: env.get_template(template).render(version=version)
         for template, out in sorted(OUTPUTS.items())
     }
+    return {**files, **MARKERS}

@@ -121,3 +121,25 @@ PARAM_TABLE: dict[tuple[str, str | None], str] = {
 def scalar(type_: str, format_: str | None) -> TypeRow | None:
     """The row for a scalar (type, format); an unknown format falls back to its type's row."""
     return TYPE_TABLE.get((type_, format_)) or TYPE_TABLE.get((type_, None))
+
+
+#: Annotations of the table that need no import anywhere (page items may be these).
+BUILTIN_SCALARS = frozenset({"str", "int", "float", "bool", "bytes"})
+
+
+def map_value(annotation: str) -> str | None:
+    """The value annotation of a :data:`MAP` annotation (``dict[str, Model]`` -> ``Model``),
+    or None for any other annotation."""
+    head, _, tail = MAP.annotation.partition("{item}")
+    if annotation.startswith(head) and annotation.endswith(tail):
+        return annotation[len(head) : len(annotation) - len(tail)]
+    return None
+
+
+def element(annotation: str) -> str | None:
+    """The item annotation of an :data:`ARRAY` annotation (``list[Model]`` -> ``Model``),
+    or None for any other annotation."""
+    head, _, tail = ARRAY.annotation.partition("{item}")
+    if annotation.startswith(head) and annotation.endswith(tail):
+        return annotation[len(head) : len(annotation) - len(tail)]
+    return None

@@ -36,6 +36,7 @@ from typing import TextIO
 from . import diff, dist, pipeline
 from . import fetch as fetching
 from .naming import module_name
+from .render import render_reference
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = pipeline.PACKAGE
@@ -572,6 +573,11 @@ def update(
     for line in pipeline.write_version(files, layout.generated):
         verb, rel = line.split(" ", 1)
         written.append(f"{verb} {layout.show(layout.generated / rel)}")
+    # The version's API reference follows its code (docs/reference/, see `generate`).
+    reference = {f"{version}.md": render_reference(ir)}
+    written += pipeline.write_files(
+        reference, layout.root / "docs" / "reference", "docs/reference/"
+    )
     fetching.write_lock(new, layout.discovery)
     written.append(f"wrote {lock_file} (revision {old.revision} → {new.revision})")
     layout.changelog.write_text(changelog, encoding="utf-8")

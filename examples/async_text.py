@@ -1,4 +1,4 @@
-"""The asynchronous client: several requests in flight at once."""
+"""The async client: the same methods, awaited; several requests in flight."""
 
 from __future__ import annotations
 
@@ -13,14 +13,14 @@ QUESTIONS = ["Name a colour.", "Name a planet.", "Name a river."]
 async def main_async() -> None:
     model = os.environ.get("GEMINI_MODEL", "gemini-2.5-flash")
     async with AsyncClient(base_url=os.environ.get("GEMINI_BASE_URL") or None) as client:
-        responses = await asyncio.gather(
-            *(
-                client.models.generate_content(model, body={"contents": [{"parts": [{"text": q}]}]})
-                for q in QUESTIONS
-            )
+        answers = await asyncio.gather(
+            *(client.models.generate_content(model, body=q) for q in QUESTIONS)
         )
-        for question, response in zip(QUESTIONS, responses, strict=True):
-            print(f"{question} -> {response.candidates[0].content.parts[0].text}")
+        for question, answer in zip(QUESTIONS, answers, strict=True):
+            print(f"{question} -> {answer.text}")
+        # Streams: the call is awaited (it sends the request), then iterated.
+        stream = await client.models.stream_generate_content(model, body="Name an ocean.")
+        print("".join([chunk.text or "" async for chunk in stream]))
 
 
 def main() -> None:

@@ -17,13 +17,14 @@ import os
 import sys
 import time
 from collections.abc import Iterator
+from typing import Any
 
-from generativelanguage.v1beta import Client
+from generativelanguage.v1beta import Client, types
 
 CITIES = ["Paris", "Lagos", "Lima", "Osaka", "Quebec", "Perth", "Tromso", "Cusco"]
 
 
-def prompts(count: int) -> Iterator[tuple[str, dict]]:
+def prompts(count: int) -> Iterator[tuple[str, dict[str, Any]]]:
     """``(key, request)`` pairs, made one at a time."""
     for i in range(count):
         city = CITIES[i % len(CITIES)]
@@ -43,13 +44,14 @@ def run(count: int, live: bool) -> None:
             inline=False,  # a JSON Lines file, uploaded (small batches may also go inline)
             progress=lambda sent, total: uploaded.__setitem__(0, sent),
         )
-        print(f"submitted {batch.name}: {batch.batch_stats.request_count} requests, {batch.state}")
+        stats = batch.batch_stats or types.BatchStats()
+        print(f"submitted {batch.name}: {stats.request_count} requests, {batch.state}")
         print(
             f"   ({uploaded[0]:,} bytes written and uploaded in {time.monotonic() - started:.2f} s)"
         )
 
-        def report(current) -> None:
-            stats = current.batch_stats
+        def report(current: types.GenerateContentBatch | types.EmbedContentBatch) -> None:
+            stats = current.batch_stats or types.BatchStats()
             done = (stats.successful_request_count or 0) + (stats.failed_request_count or 0)
             print(f"   {current.state}: {done} of {stats.request_count} done")
 
@@ -61,10 +63,10 @@ def run(count: int, live: bool) -> None:
         for key, result in client.batches.results(finished):
             assert key > last_key, "results come back in input order"
             last_key = key
-            if hasattr(result, "candidates"):
+            if isinstance(result, types.GenerateContentResponse):
                 answers += 1
                 if answers <= 3:
-                    print(f"   {key}: {result.candidates[0].content.parts[0].text.strip()}")
+                    print(f"   {key}: {(result.text or '').strip()}")
             else:
                 errors += 1
                 print(f"   {key}: error {result.code}: {result.message}")

@@ -1,23 +1,20 @@
-"""A chat: the conversation so far is sent with every new message."""
+"""A chat: the history goes with every message."""
 
 from __future__ import annotations
 
 import os
 
-from generativelanguage.v1beta import Client, types
+from generativelanguage.v1beta import Client
 
 
 def main() -> None:
     model = os.environ.get("GEMINI_MODEL", "gemini-2.5-flash")
-    history: list[types.Content] = []
     with Client(base_url=os.environ.get("GEMINI_BASE_URL") or None) as client:
+        chat = client.chats.create(model)
         for message in ("Hi! My name is Ada.", "Which name did I give you?"):
-            history.append(types.Content(role="user", parts=[types.Part(text=message)]))
-            response = client.models.generate_content(model, body={"contents": history})
-            reply = response.candidates[0].content
-            history.append(reply)  # the model's turn goes back into the history
             print(f"user:  {message}")
-            print(f"model: {''.join(p.text or '' for p in reply.parts if not p.thought)}")
+            print(f"model: {chat.send_message(message).text}")
+        print(f"[{len(chat.history)} turns in the history]")
 
 
 if __name__ == "__main__":

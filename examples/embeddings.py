@@ -1,4 +1,4 @@
-"""Embeddings: vectors for texts, and how similar the texts are (cosine similarity)."""
+"""Embeddings: one text, a batch, and how similar they are."""
 
 from __future__ import annotations
 
@@ -23,23 +23,18 @@ def main() -> None:
     model = os.environ.get("GEMINI_EMBEDDING_MODEL", "models/gemini-embedding-001")
     with Client(base_url=os.environ.get("GEMINI_BASE_URL") or None) as client:
         one = client.models.embed_content(
-            model, body={"content": {"parts": [{"text": TEXTS[0]}]}, "outputDimensionality": 256}
+            model, body={"content": TEXTS[0], "outputDimensionality": 256}
         )
-        print(f"one embedding: {len(one.embedding.values)} dimensions")
+        print(
+            f"one embedding: {len(one.embedding.values or []) if one.embedding else 0} dimensions"
+        )
         batch = client.models.batch_embed_contents(
             model,
             body={
-                "requests": [
-                    {
-                        "model": model,
-                        "content": {"parts": [{"text": t}]},
-                        "outputDimensionality": 768,
-                    }
-                    for t in TEXTS
-                ]
+                "requests": [{"model": model, "content": {"parts": [{"text": t}]}} for t in TEXTS]
             },
         )
-        vectors = [e.values for e in batch.embeddings]
+        vectors = [e.values or [] for e in batch.embeddings or []]
         print(f"batch: {len(vectors)} embeddings of {len(vectors[0])} dimensions")
         print(f"similarity(0, 1) = {cosine(vectors[0], vectors[1]):.3f}")
         print(f"similarity(0, 2) = {cosine(vectors[0], vectors[2]):.3f}")

@@ -1,4 +1,4 @@
-"""Upload a file (resumable upload), use it in a prompt, then delete it."""
+"""Upload a file, use it in a prompt, delete it."""
 
 from __future__ import annotations
 
@@ -15,24 +15,13 @@ def main() -> None:
         path = Path(tmp) / "notes.txt"
         path.write_text("Meeting notes: ship the emulator on Friday, then write the docs.\n")
         with Client(base_url=os.environ.get("GEMINI_BASE_URL") or None) as client:
-            uploaded = client.media.upload(file=path, body={"file": {"displayName": "notes.txt"}})
-            file = uploaded.file
+            file = client.files.upload(path, display_name="notes.txt")
             print(f"uploaded {file.name} ({file.mime_type}, {file.size_bytes} bytes)")
-            response = client.models.generate_content(
-                model,
-                body={
-                    "contents": [
-                        {
-                            "parts": [
-                                {"text": "Summarise this file in one sentence."},
-                                {"fileData": {"fileUri": file.uri, "mimeType": file.mime_type}},
-                            ]
-                        }
-                    ]
-                },
+            answer = client.models.generate_content(
+                model, body=["Summarise this file in one sentence.", file]
             )
-            print(response.candidates[0].content.parts[0].text)
-            client.files.delete(file.name)
+            print(answer.text)
+            client.files.delete(file.name or "")
             print(f"deleted {file.name}")
 
 

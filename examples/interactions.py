@@ -13,7 +13,7 @@ import os
 import sys
 
 from generativelanguage.runtime.errors import APIError
-from generativelanguage.v1beta import Client
+from generativelanguage.v1beta import Client, types
 
 
 def main() -> None:
@@ -24,9 +24,8 @@ def main() -> None:
         # One turn: the interaction comes back whole.
         first = interactions.create(body={"model": model, "input": "Name three rivers."})
         print(f"create: {first.status}: {first.output_text}")
-        print(
-            f"  usage: {first.usage.total_input_tokens} in, {first.usage.total_output_tokens} out"
-        )
+        if usage := first.usage:
+            print(f"  usage: {usage.total_input_tokens} in, {usage.total_output_tokens} out")
 
         # Streamed: typed events as they happen; `text` is what each adds to the answer.
         events = 0
@@ -36,7 +35,8 @@ def main() -> None:
             print("stream: ", end="")
             for event in stream:
                 events += 1
-                print(event.text, end="", flush=True)
+                if isinstance(event, types.InteractionEvent):  # else a type added later
+                    print(event.text, end="", flush=True)
         print(f"\n  [{events} events; the stream resumes itself if it drops]")
 
         # A conversation the server keeps: each turn sends only the new input.
@@ -55,12 +55,13 @@ def main() -> None:
 
         # Replay a stored interaction's events from a given event on (what a stream
         # that drops does by itself).
-        replay = list(interactions.get_stream(first.id))
+        first_id = first.id or ""
+        replay = list(interactions.get_stream(first_id))
         third = replay[2].event_id if len(replay) > 2 else None
         if third is None:
             print(f"replay: {len(replay)} events, without event ids to resume from")
         else:
-            after = list(interactions.get_stream(first.id, last_event_id=third))
+            after = list(interactions.get_stream(first_id, last_event_id=third))
             print(f"replay: {len(replay)} events; {len(after)} after the third")
 
         # Cancel a background interaction that is still running.
@@ -68,17 +69,17 @@ def main() -> None:
             body={"model": model, "input": "Write a long essay.", "background": True}
         )
         try:
-            print(f"cancel: {interactions.cancel(running.id).status}")
+            print(f"cancel: {interactions.cancel(running.id or '').status}")
         except APIError as exc:  # it may have finished already
             print(f"cancel: refused ({exc.status}: {exc.message})")
 
         for interaction in (first, started, running):
-            interactions.delete(interaction.id)
+            interactions.delete(interaction.id or "")
         print("deleted 3 interactions")
 
 
 def _run() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--live", action="store_true", help="use Google's service")
     if parser.parse_args().live:
         if not (os.environ.get("GEMINI_API_KEY") or os.environ.get("GOOGLE_API_KEY")):

@@ -1,4 +1,4 @@
-"""List models: the pager fetches further pages while you iterate."""
+"""List models: iterate items across pages, or the typed pages themselves."""
 
 from __future__ import annotations
 
@@ -9,16 +9,15 @@ from generativelanguage.v1beta import Client
 
 def main() -> None:
     with Client(base_url=os.environ.get("GEMINI_BASE_URL") or None) as client:
-        pager = client.models.list(page_size=5)
         pages = 0
-        for page in pager.pages:
+        for page in client.models.list(page_size=5).pages:  # types.ListModelsResponse
             pages += 1
-            names = ", ".join(m.name.removeprefix("models/") for m in page.models or ())
+            names = ", ".join((m.name or "").removeprefix("models/") for m in page.models or ())
             print(f"page {pages}: {names}")
         generating = [
-            m.name
-            for m in client.models.list()
-            if "generateContent" in (m.supported_generation_methods or ())
+            model.name  # each item a types.Model; later pages are fetched as needed
+            for model in client.models.list()
+            if "generateContent" in (model.supported_generation_methods or ())
         ]
         print(f"{pages} pages; {len(generating)} models support generateContent")
 

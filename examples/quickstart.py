@@ -22,6 +22,7 @@ STEPS = [
     ("streaming", "A streamed answer, printed as it arrives"),
     ("chat", "A chat with history"),
     ("function_calling", "A function call round trip"),
+    ("structured_output", "Structured output parsed into a Python type"),
     ("files", "A file upload used in a prompt"),
     ("count_tokens", "Token counting"),
     ("embeddings", "Embeddings"),
@@ -29,6 +30,7 @@ STEPS = [
     ("list_models", "Paging through models"),
     ("async_text", "The async client"),
     ("interactions", "The Interactions API: streamed, a conversation, background work"),
+    ("live", "A Live API session over WebSocket"),
 ]
 
 
@@ -50,7 +52,7 @@ def tour() -> int:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--live", action="store_true", help="use Google's service")
     args = parser.parse_args()
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from generativelanguage.v1beta import Client
+from generativelanguage.v1beta import Client, types
 
 EXAMPLES = [
     {"textInput": "1", "output": "2"},
@@ -32,16 +32,13 @@ def main() -> None:
             }
         )
         print(f"started {operation.name}")
-        done = client.wait_operation(operation, timeout=120.0)
-        tuned = done.response  # a types.TunedModel
-        print(
-            f"{tuned.name} is {tuned.state} after {len(tuned.tuning_task.snapshots or ())} snapshots"
-        )
-        answer = client.tuned_models.generate_content(
-            tuned.name, body={"contents": [{"parts": [{"text": "seven"}]}]}
-        )
-        print(f"seven -> {answer.candidates[0].content.parts[0].text}")
-        client.tuned_models.delete(tuned.name)
+        # Typed: given the response type, the wait returns that response itself.
+        tuned = client.wait_operation(operation, types.TunedModel, timeout=120.0)
+        snapshots = len(tuned.tuning_task.snapshots or ()) if tuned.tuning_task else 0
+        print(f"{tuned.name} is {tuned.state} after {snapshots} snapshots")
+        answer = client.tuned_models.generate_content(tuned.name or "", body="seven")
+        print(f"seven -> {answer.text}")
+        client.tuned_models.delete(tuned.name or "")
 
 
 if __name__ == "__main__":

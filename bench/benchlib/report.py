@@ -21,6 +21,10 @@ REFS: dict[str, tuple[str, str]] = {
     "request/16 in flight": ("ours async · httpx2", "raw httpx2 async + json"),
     "sse/events": ("ours sync · httpx", "raw httpx sync iter_lines + json"),
     "sse/interactions events": ("ours sync · httpx", "raw httpx sync iter_lines + json"),
+    "live/round trip": ("ours async", "raw websockets asyncio + msgspec"),
+    "live/audio chunks": ("ours async", "raw websockets asyncio + msgspec"),
+    "live/client work per turn": ("ours (Codec + SessionState)", "floor: msgspec dicts"),
+    "live/encode audio chunk": ("ours (Codec.audio)", "floor: msgspec dict + base64"),
 }
 
 
@@ -299,6 +303,53 @@ def evaluate(results: Results) -> list[Target]:
 
     # 8. batch mode at scale
     out += _batch_targets(results)
+
+    # 9. the Live API over WebSocket: the client's own work, then over loopback sockets
+    for g, what in (
+        ("live/client work per turn", "Live client work per turn"),
+        ("live/encode audio chunk", "Live audio chunk encoding"),
+    ):
+        o_name, f_name = REFS[g]
+        o, f = _med(results, g, o_name), _med(results, g, f_name)
+        if o and f:
+            r = paired(results, g, o_name, f_name)
+            out.append(
+                Target(
+                    f"{what} (in process) ≤ 1.2× msgspec on dicts",
+                    f"{r:.2f}× ({fmt_time(o)} vs {fmt_time(f)})",
+                    "≤ 1.20×",
+                    r <= 1.2,
+                )
+            )
+    for g, what in (
+        ("live/round trip", "Live turn round trip"),
+        ("live/audio chunks", "Live audio chunk"),
+    ):
+        for flavour in ("sync", "async"):
+            ours_name = f"ours {flavour}"
+            floor_name = f"raw websockets {'sync' if flavour == 'sync' else 'asyncio'} + msgspec"
+            o, f = _med(results, g, ours_name), _med(results, g, floor_name)
+            if o and f:
+                r = paired(results, g, ours_name, floor_name)
+                out.append(
+                    Target(
+                        f"{what}, {flavour}: ≤ 1.2× raw websockets + msgspec",
+                        f"{r:.2f}× ({fmt_time(o)} vs {fmt_time(f)})",
+                        "≤ 1.20×",
+                        r <= 1.2,
+                    )
+                )
+        o, gq = _med(results, g, "ours async"), _med(results, g, "google-genai async")
+        if o and gq:
+            r = paired(results, g, "google-genai async", "ours async")
+            out.append(
+                Target(
+                    f"{what}: faster than google-genai's live client (async)",
+                    f"{r:.2f}× faster ({fmt_time(o)} vs {fmt_time(gq)})",
+                    "> 1.00×",
+                    r > 1,
+                )
+            )
     return out
 
 

@@ -360,8 +360,30 @@ LIST_THINGS = {
 
 def test_page_token_next_page_token_and_one_repeated_field_paginate() -> None:
     m = one_method(_list("ListThingsResponse", LIST_THINGS))
-    assert m.pagination == ir.Pagination(items_field="tuned_models", token_param="pageToken")
-    assert (m.call_kind, m.return_annotation) == ("paginate", "Pager[types.ListThingsResponse]")
+    assert m.pagination == ir.Pagination(
+        items_field="tuned_models", token_param="pageToken", item_annotation="types.Thing"
+    )
+    assert (m.call_kind, m.return_annotation, m.async_return_annotation) == (
+        "paginate",
+        "Pager[types.Thing, types.ListThingsResponse]",
+        "AsyncPager[types.Thing, types.ListThingsResponse]",
+    )
+
+
+@pytest.mark.parametrize(
+    ("items", "annotation"),
+    [
+        (STRING, "str"),
+        ({"type": "integer", "format": "int32"}, "int"),
+        (array(STRING), "Any"),  # a list of lists: not worth a spelling of its own
+        ({"type": "object"}, "Any"),
+        (obj(x=STRING), "types.ListThingsResponseThingsItem"),  # anonymous item Struct
+    ],
+)
+def test_page_items_are_typed_by_their_schema(items: dict, annotation: str) -> None:
+    schemas = {"ListThingsResponse": obj(things=array(items), nextPageToken=STRING)}
+    m = one_method(_list("ListThingsResponse", schemas))
+    assert m.pagination is not None and m.pagination.item_annotation == annotation
 
 
 def test_list_operations_like_response_paginates_on_the_message_field() -> None:
@@ -1033,3 +1055,96 @@ def test_ir_does_not_depend_on_the_key_order_of_the_document() -> None:
 def test_building_twice_gives_equal_ir() -> None:
     doc = document(LIST_THINGS)
     assert build(doc) == build(doc)
+
+
+# -- extension traits: x-mixin type arguments, x-body-shorthand ------------------------
+
+
+def _asking(**method_x: Any) -> dict[str, Any]:
+    node = method("api.things.ask", "v1/things:ask", http="POST", request="Ask", response="Ask")
+    schemas = {"Ask": obj(prompt=STRING), "Chunk": obj(text=STRING)}
+    return document(schemas, {"things": {"methods": {"ask": {**node, **method_x}}}})
+
+
+def test_a_mixin_may_take_schemas_of_the_document_as_type_arguments() -> None:
+    doc = _asking()
+    doc["schemas"]["Ask"]["x-mixin"] = "pkg.mod:Replies[Chunk, Ask]"
+    doc["x-mixin"] = {"sync": "pkg.mod:ClientMixin[Ask]", "async": "pkg.mod:AsyncMixin"}
+    version = build(doc)
+    struct = next(s for s in version.structs if s.name == "Ask")
+    assert struct.mixin == ir.Mixin("pkg.mod", "Replies", ("Chunk", "Ask"))
+    # types.py names its own classes; client.py and resources.py reach them as types.X.
+    assert struct.bases == "_mixin_pkg_mod.Replies['Chunk', 'Ask'], Struct"
+    assert version.client_bases == "_mixin_pkg_mod.ClientMixin['types.Ask'], SyncClientBase"
+    assert version.async_client_bases == "_mixin_pkg_mod.AsyncMixin, AsyncClientBase"
+    assert version.client_imports_types
+
+
+def test_a_mixin_type_argument_must_name_a_schema() -> None:
+    doc = _asking()
+    doc["schemas"]["Ask"]["x-mixin"] = "pkg.mod:Replies[Nope]"
+    with pytest.raises(ValueError, match=r"schemas\.Ask\.x-mixin: type argument\(s\) Nope"):
+        build(doc)
+
+
+@pytest.mark.parametrize("value", ["pkg.mod", "pkg.mod:Cls[", "pkg.mod:Cls[]", "pkg:Cls[1x]"])
+def test_a_malformed_mixin_reference_is_refused(value: str) -> None:
+    doc = _asking()
+    doc["schemas"]["Ask"]["x-mixin"] = value
+    with pytest.raises(ValueError, match="x-mixin: expected"):
+        build(doc)
+
+
+def test_the_client_base_names_the_operation_type_for_wait_operation() -> None:
+    schemas = {"Operation": obj(name=STRING, done={"type": "boolean"}, error=obj(code=STRING))}
+    node = method("api.ops.get", "v1/{+name}", parameters={"name": path_param()}, order=["name"])
+    version = build(
+        document(schemas, {"ops": {"methods": {"get": {**node, "response": ref("Operation")}}}})
+    )
+    assert version.client_bases == 'SyncClientBase["types.Operation"]'
+    assert version.async_client_bases == 'AsyncClientBase["types.Operation"]'
+
+
+def test_body_shorthand_widens_the_body_and_names_the_hook() -> None:
+    shorthand = {
+        "normalize": "pkg.hooks:prompt_body",
+        "accepts": "pkg.hooks:Prompt",
+        "description": "a string: the prompt",
+    }
+    m = one_method(build(_asking(**{"x-body-shorthand": shorthand})))
+    assert m.body_shorthand == ir.BodyShorthand(
+        ir.PyRef("pkg.hooks", "prompt_body"),
+        ir.PyRef("pkg.hooks", "Prompt"),
+        "a string: the prompt",
+    )
+    assert m.body_annotation == "types.Ask | Mapping[str, Any] | _ext_pkg_hooks.Prompt"
+    assert m.normalize_expr == "_ext_pkg_hooks.prompt_body"
+    assert "or a dict of the same shape; or a string: the prompt." in " ".join(m.doc.split())
+
+
+def test_without_a_shorthand_the_body_is_the_request_or_its_dict() -> None:
+    m = one_method(build(_asking()))
+    assert (m.body_shorthand, m.normalize_expr) == (None, None)
+    assert m.body_annotation == "types.Ask | Mapping[str, Any]"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "pkg.hooks:prompt_body",  # not an object
+        {"accepts": "pkg.hooks:Prompt"},  # no hook
+        {"normalize": "pkg.hooks:prompt_body", "typo": 1},
+        {"normalize": "pkg.hooks:prompt_body[Ask]"},  # a hook takes no type arguments
+    ],
+)
+def test_a_malformed_body_shorthand_is_refused(value: Any) -> None:
+    with pytest.raises(ValueError, match="x-body-shorthand"):
+        build(_asking(**{"x-body-shorthand": value}))
+
+
+def test_a_body_shorthand_needs_a_request_body() -> None:
+    doc = _asking()
+    doc["resources"]["things"]["methods"]["ask"].pop("request")
+    doc["resources"]["things"]["methods"]["ask"]["x-body-shorthand"] = {"normalize": "p.m:f"}
+    with pytest.raises(ValueError, match="takes no request body"):
+        build(doc)

@@ -87,12 +87,29 @@ def test_runtime_wheel_holds_the_runtime_and_the_conveniences(wheels) -> None:
     names = _names(wheels[dist.RUNTIME_DIST])
     package = {n for n in names if not n.split("/", 1)[0].endswith(".dist-info")}
     src = ROOT / "src" / "generativelanguage"
-    assert package == _tree(src / "runtime", "generativelanguage/runtime") | _tree(
-        src / "gemini", "generativelanguage/gemini"
+    assert package == (
+        _tree(src / "runtime", "generativelanguage/runtime")
+        | _tree(src / "gemini", "generativelanguage/gemini")
+        | _tree(src / "live", "generativelanguage/live")
     )
+    assert "generativelanguage/live/session.py" in package
     assert not any(n.startswith("generativelanguage/emulator/") for n in names)
     assert "generativelanguage/runtime/__init__.py" in package
     assert "generativelanguage/__init__.py" not in names
+
+
+def test_every_shipped_portion_is_marked_typed(wheels) -> None:
+    """PEP 561: each package of each wheel holds a py.typed, or type checkers skip it
+    and see the client as Any."""
+    expected = {
+        dist.RUNTIME_DIST: ["runtime", "gemini"],
+        **{dist.api_distribution_name(v): [v] for v in VERSIONS},
+    }
+    for name, packages in expected.items():
+        names = _names(wheels[name])
+        for package in packages:
+            assert f"generativelanguage/{package}/py.typed" in names, (name, package)
+    assert (ROOT / "src" / "generativelanguage" / "emulator" / "py.typed").is_file()
 
 
 @pytest.mark.parametrize("version", VERSIONS)
@@ -119,7 +136,8 @@ def test_runtime_wheel_metadata_carries_the_project_dependencies(wheels) -> None
     assert any(r.startswith("msgspec") for r in requires)
     assert 'httpx2>=2.0; extra == "httpx2"' in requires
     assert 'google-auth[requests]>=2.20; extra == "google-auth"' in requires
-    assert sorted(meta.get_all("Provides-Extra")) == ["google-auth", "httpx2"]  # not "dev"
+    assert 'websockets>=15.0; extra == "live"' in requires
+    assert sorted(meta.get_all("Provides-Extra")) == ["google-auth", "httpx2", "live"]  # not "dev"
 
 
 @pytest.mark.parametrize("name", [dist.RUNTIME_DIST, "generativelanguage-v1beta"])

@@ -169,3 +169,61 @@ def test_every_registered_key_and_every_extension_is_documented():
         assert f"| `{key}` |" in readme, f"{key} is missing from the README's table of keys"
     for path in extend.EXTENSIONS.glob("*.json"):
         assert f"| `{path.name}` |" in readme, f"{path.name} is missing from the README"
+
+
+# -- x-websockets --------------------------------------------------------------------
+
+
+def _socket_doc(endpoint: dict) -> bytes:
+    doc = _doc(In={"type": "object", "properties": {"a": {"type": "string"}}})
+    doc["x-websockets"] = {"chat": endpoint}
+    return json.dumps(doc).encode()
+
+
+def test_x_websockets_becomes_ir_data():
+    endpoint = {
+        "id": "api.Chat",
+        "path": "/ws/api.Chat",
+        "description": "d",
+        "request": {"$ref": "In"},
+        "response": {"$ref": "In"},
+    }
+    version = build_version(parse_document(_socket_doc(endpoint), "doc.json"), "p")
+    (socket,) = version.websockets
+    assert (socket.wire_name, socket.id, socket.path) == ("chat", "api.Chat", "ws/api.Chat")
+    assert (socket.request_type, socket.response_type, socket.doc) == ("In", "In", "d")
+    assert version.uses_websockets
+
+
+@pytest.mark.parametrize(
+    "endpoint, message",
+    [
+        ({"id": "x", "path": "p", "request": {"$ref": "In"}}, "chat.response: expected"),
+        ({"id": "x", "path": "", "request": {"$ref": "In"}, "response": {"$ref": "In"}}, "path"),
+        ({"id": "x", "path": "p", "verb": "GET"}, "got ['verb']"),
+    ],
+)
+def test_x_websockets_shape_errors_name_the_place(endpoint, message):
+    with pytest.raises(ValueError, match="x-websockets.chat") as info:
+        build_version(parse_document(_socket_doc(endpoint), "doc.json"), "p")
+    assert message in str(info.value)
+
+
+def test_the_live_extension_on_the_pinned_v1beta_document():
+    """The Live API's envelopes and endpoints reach v1beta only, reusing its setup."""
+    cache = ROOT / "discovery" / "cache"
+    docs = {p.name.split(".")[1]: p for p in cache.glob("generativelanguage.*.json")}
+    if set(docs) != {"v1", "v1beta"}:
+        pytest.skip("run `make fetch` first")
+    _, v1beta = generate_document(docs["v1beta"].read_bytes(), docs["v1beta"].name, format=False)
+    assert [w.wire_name for w in v1beta.websockets] == [
+        "bidiGenerateContent",
+        "bidiGenerateContentConstrained",
+    ]
+    message = next(s for s in v1beta.structs if s.name == "BidiGenerateContentClientMessage")
+    assert {f.wire_name: f.annotation for f in message.fields}["setup"] == (
+        "BidiGenerateContentSetup"
+    )
+    _, v1 = generate_document(docs["v1"].read_bytes(), docs["v1"].name, format=False)
+    assert v1.websockets == ()
+    assert "generativelanguage.v1beta.live.json" not in dict(v1.extensions)

@@ -88,6 +88,7 @@ def test_a_dotted_package_and_a_dotted_version_give_importable_modules(tmp_path)
             "__init__.py",
             "client.py",
             "enums.py",
+            "py.typed",
             "resources.py",
             "types.py",
         )

@@ -105,9 +105,11 @@ def test_update_moves_one_version_and_leaves_the_others_byte_identical(repo: Lay
     changed = {p for p in after if before.get(p) != after[p]}
     assert all(
         p.startswith(("generated/generativelanguage/v1beta/", "discovery/"))
-        or p in ("CHANGELOG.md", "README.md")
+        or p in ("CHANGELOG.md", "README.md", "docs/reference/v1beta.md")
         for p in changed
     ), changed
+    # The API reference follows the code.
+    assert f"Revision {NEW} of" in after["docs/reference/v1beta.md"].decode()
     # Report, CHANGELOG entry, README table.
     text = out.getvalue()
     assert f"# Discovery changes: v1beta@{OLD} → v1beta@{NEW}" in text

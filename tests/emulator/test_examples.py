@@ -19,18 +19,32 @@ EXPECTED = {
     "text.py": ["Echo: Write a haiku about fast JSON.", "finish reason STOP"],
     "streaming.py": ["Echo: Count from one to ten, slowly and in words.", "[3 chunks]"],
     "chat.py": [
-        'model: Echo: Which name did I give you? (turn 2; earlier you said: "Hi! My name is Ada.")'
+        'model: Echo: Which name did I give you? (turn 2; earlier you said: "Hi! My name is Ada.")',
+        "[4 turns in the history]",
     ],
     "function_calling.py": [
+        'model: Result of get_weather: {"result": {"city": "Paris", "temperature": 21, "unit": '
+        '"celsius"}}.',
         "model calls get_weather({'city': 'Paris', 'unit': 'celsius'})",
         'model: Result of get_weather: {"city": "Paris", "temperature": 21, "unit": "celsius"}.',
     ],
+    "structured_output.py": ["Paris: 2,100,000 people"],
     "files.py": ["uploaded files/", '[file "notes.txt" (text/plain, 65 bytes)', "deleted files/"],
     "count_tokens.py": ["countTokens: 9 tokens", "generateContent used 9 prompt tokens"],
     "embeddings.py": ["one embedding: 256 dimensions", "batch: 3 embeddings of 768 dimensions"],
     "tuning.py": ["is ACTIVE", "seven -> eight"],
     "list_models.py": ["page 1: chat-bison-001,", "page 4:", "4 pages"],
-    "async_text.py": ["Name a river. -> Echo: Name a river."],
+    "async_text.py": ["Name a river. -> Echo: Name a river.", "Echo: Name an ocean."],
+    # The eleven-task tour, one line per task.
+    "tour.py": [
+        "Echo: Write a haiku about msgspec.\n",
+        "Echo: Count to five.\n",
+        'Echo: What is my name? (turn 2; earlier you said: "My name is Ada.")\n',
+        'Result of get_weather: {"result": "Sunny in Paris"}.\n',
+        '(text/plain, 15 bytes): "Ship on Friday."]\n',
+        "\n3\n768 dimensions\n['models/chat-bison-001', ",
+        "'models/veo-3.1-generate-preview']\nTrue\nEcho: Hi\nEcho: Hello from asyncio.\n",
+    ],
     "batch.py": [
         "submitted batches/",
         "city-000002: Echo: In one sentence: what is Lima known for? (request 2)",
@@ -45,7 +59,16 @@ EXPECTED = {
         "cancel: cancelled",
         "deleted 3 interactions",
     ],
+    "live.py": [
+        "model says: 'Echo: Say hello to the Live API.' (0.70 s of audio/pcm;rate=24000)",
+        "model called get_weather({'city': 'Paris'})",
+        "heard 'audio of 0.50 seconds'",
+    ],
 }
+
+
+def test_the_tour_is_at_most_forty_lines():
+    assert len((EXAMPLES / "tour.py").read_text().splitlines()) <= 40
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +121,7 @@ def test_examples_against_the_emulator(served):
 def test_quickstart_against_a_running_emulator(served):
     result = _run("quickstart.py", served.url)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Done: 11 of 11 steps succeeded." in result.stdout
+    assert "Done: 13 of 13 steps succeeded." in result.stdout
 
 
 def test_quickstart_starts_its_own_emulator():
@@ -106,7 +129,14 @@ def test_quickstart_starts_its_own_emulator():
     result = _run("quickstart.py", None)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Started a local Gemini API emulator at http://127.0.0.1:" in result.stdout
-    assert "Done: 11 of 11 steps succeeded." in result.stdout
+    assert "Done: 13 of 13 steps succeeded." in result.stdout
+
+
+def test_live_example_starts_its_own_emulator_and_survives_a_goaway():
+    result = _run("live.py", None)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Started a local Gemini API emulator" in result.stdout
+    assert "after 1 resumption(s) the model says: 'Echo: And after the goAway?" in result.stdout
 
 
 def test_interactions_example_starts_its_own_emulator():

@@ -3,7 +3,7 @@ the API conveniences that extension documents attach to generated classes."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 
 class NoteMixin:
@@ -38,3 +38,32 @@ class AsyncClientMixin:
     @property
     def flavour(self) -> str:
         return "async"
+
+
+# -- the `body_shorthand` case: a body hook, generic mixins --------------------------
+
+C = TypeVar("C")
+R = TypeVar("R")
+
+#: What `things.ask` accepts besides its request type (x-body-shorthand `accepts`).
+PromptShorthand = str
+
+
+def prompt_body(body: Any) -> Any:
+    """x-body-shorthand `normalize`: a string is the prompt."""
+    return {"prompt": body} if isinstance(body, str) else body
+
+
+class RepliesMixin(Generic[C]):
+    """Parameterised with the document's `Chunk`: type checkers see `first` as one."""
+
+    __slots__ = ()
+
+    @property
+    def first(self) -> C | None:
+        chunks = getattr(self, "chunks", None)
+        return chunks[0] if chunks else None
+
+
+class AskingClientMixin(Generic[R]):
+    reply_type_name = "Reply"

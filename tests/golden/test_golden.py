@@ -359,6 +359,19 @@ def check_client_settings(g: SimpleNamespace, version: Version) -> None:
     assert g.resources._BLOBS_DOWNLOAD.template.template == "v1golden/{+name}:download"
 
 
+def check_body_shorthand(g: SimpleNamespace, version: Version) -> None:
+    # x-body-shorthand: the MethodSpec carries the hook; the signature names the alias.
+    assert g.resources._THINGS_ASK.normalize is mixins.prompt_body
+    assert g.resources._THINGS_PEEK.normalize is None
+    annotation = inspect.signature(g.resources.ThingsResource.ask).parameters["body"].annotation
+    assert annotation.endswith("| _ext_tests_golden_mixins.PromptShorthand")
+    # x-mixin with type arguments: a generic mixin parameterised by the document's schemas.
+    reply = _decode(g.types.Reply, {"chunks": [{"text": "a"}, {"text": "b"}]})
+    assert reply.first == g.types.Chunk(text="a")
+    assert g.types.Reply.__orig_bases__[0] == mixins.RepliesMixin["Chunk"]
+    assert g.client.Client.__orig_bases__[0] == mixins.AskingClientMixin["types.Reply"]
+
+
 def check_event_stream(g: SimpleNamespace, version: Version) -> None:
     # x-union: one annotation per JSON kind, decoded by msgspec alone.
     for sample in ("hi", [{"type": "text", "text": "a"}], {"type": "text", "text": "b"}):
@@ -398,6 +411,22 @@ def check_event_stream(g: SimpleNamespace, version: Version) -> None:
     assert "alt" not in sent.url.params
     got = transport.build(r._JOBS_GET_STREAM, ("j1",), None, {"after": "e3"}, CallOptions())
     assert dict(got.url.params) == {"after": "e3", "stream": "true"}
+
+
+def check_websocket_endpoint(g: SimpleNamespace, version: Version) -> None:
+    # x-websockets: the endpoint is data in the IR, printed as a WebSocketSpec.
+    assert list(g.resources.WEBSOCKETS) == ["chat"]
+    spec = g.resources.WEBSOCKETS["chat"]
+    assert (spec.id, spec.path) == ("golden.Chat", "ws/golden.Chat")
+    assert (spec.client, spec.server) == (g.types.ClientMessage, g.types.ServerMessage)
+    assert spec.url("https://h.example/") == "wss://h.example/ws/golden.Chat"
+    assert spec.url("http://127.0.0.1:8/") == "ws://127.0.0.1:8/ws/golden.Chat"
+    message = _decode(spec.server, {"reply": "hi", "lastIndex": "7", "newKind": {}})
+    assert (message.reply, message.last_index) == ("hi", 7)
+    assert _wire(spec.client(setup=g.types.Setup(model="m"))) == {"setup": {"model": "m"}}
+    assert any(
+        w.startswith("x-websockets.lost.response: $ref 'NoSuchMessage'") for w in version.warnings
+    )
 
 
 CHECKS: dict[str, Callable[[SimpleNamespace, Version], None]] = {

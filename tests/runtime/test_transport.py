@@ -251,6 +251,9 @@ def test_refused_connection_is_retried_then_raises(h: Harness):
                 await generate(client)
             assert not isinstance(info.value, errors.APITimeoutError)
             assert "ConnectError" in str(info.value)
+            # The message names the host it could not reach and the attempts made.
+            port = url.rstrip("/").rsplit(":", 1)[1]
+            assert str(info.value).endswith(f"(127.0.0.1:{port}, 4 attempts)")
             return seen["attempts"]
         finally:
             await aclose(http)

@@ -33,7 +33,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from . import errors
+from . import errors, websocket
 from .errors import ApiError
 from .service import Service
 from .wire import Request, Response, error_response, json_response
@@ -136,6 +136,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self) -> None:
         emu = self.server.emulator
+        if websocket.is_upgrade(self.headers):  # the Live API (rooms/live.py)
+            emu.live.serve(self)
+            return
         try:
             if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
                 body = _read_chunked(self.rfile)
@@ -258,6 +261,8 @@ class Emulator:
         self.verbose = verbose
         self.service = Service(api_key=api_key, operation_polls=operation_polls, seed=seed)
         self.faults = Faults()
+        #: The Live API's room (WebSocket sessions): its faults and connection log.
+        self.live = self.service.live
         self.stopping = threading.Event()
         self._log: deque[dict[str, Any]] = deque(maxlen=2000)
         self._log_lock = threading.Lock()
@@ -400,6 +405,8 @@ class Emulator:
         if action == "reset" and req.method == "POST":
             self.reset()
             return json_response({})
+        if action == "live":
+            return self.live.control(req)
         if action == "requests" and req.method == "GET":
             return json_response({"requests": self.requests})
         if action == "faults":
@@ -483,6 +490,10 @@ class RemoteEmulator:
 
     def clear_faults(self) -> None:
         self._call("DELETE", "faults")
+
+    def live_fault(self, kind: str, after: int = 1, n: int = 1, **options: Any) -> None:
+        """Plan a Live API fault (``Emulator.live.fault``) in the child process."""
+        self._call("POST", "live", {"fault": {"kind": kind, "after": after, "n": n, **options}})
 
     def reset(self) -> None:
         self._call("POST", "reset", {})

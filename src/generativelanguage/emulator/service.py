@@ -13,7 +13,8 @@ what a matched method does is decided by the room of its family (:mod:`.rooms`):
 * files, media upload and download by :mod:`.rooms.files`;
 * the Interactions API by :mod:`.rooms.interactions`;
 * batch mode (``batchGenerateContent``, ``asyncBatchEmbedContent``) by
-  :mod:`.rooms.batches`.
+  :mod:`.rooms.batches`;
+* the Live API (WebSocket sessions, handed over by the HTTP server) by :mod:`.rooms.live`.
 
 A method no room serves answers 501 UNIMPLEMENTED. The service itself keeps what every
 room shares: the store, the router, the API key check and the read of a stored
@@ -31,6 +32,7 @@ from .rooms.batches import BatchesRoom
 from .rooms.files import FilesRoom
 from .rooms.generation import GenerationRoom
 from .rooms.interactions import InteractionsRoom
+from .rooms.live import LiveRoom
 from .rooms.operations import OperationsRoom
 from .rooms.resources import ResourcesRoom
 from .routing import Route, Router
@@ -71,6 +73,8 @@ class Service:
         self.files = FilesRoom(self)
         self.interactions = InteractionsRoom(self)
         self.batches = BatchesRoom(self)
+        #: The Live API: WebSocket sessions the HTTP server hands over, no REST route.
+        self.live = LiveRoom(self)
         #: Asked in this order which serves a route; the first that does answers it
         #: (interactions first: its create/get/delete are not generic CRUD).
         self.rooms: tuple[Room, ...] = (
@@ -80,6 +84,7 @@ class Service:
             self.operations,
             self.files,
             self.batches,
+            self.live,
         )
         self.kinds: dict[str, Kind] = {}
         for room in self.rooms:

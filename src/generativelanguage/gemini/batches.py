@@ -36,7 +36,7 @@ import sys
 import time
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any, cast, overload
 
 import msgspec
 
@@ -379,7 +379,7 @@ class BatchesMixin:
         Raises:
             RequestValidationError: A request is malformed (nothing is sent).
         """
-        return self._submit(
+        batch = self._submit(
             GENERATE,
             model,
             requests,
@@ -391,6 +391,7 @@ class BatchesMixin:
             jsonl_path,
             options,
         )
+        return cast("types.GenerateContentBatch", batch)
 
     def submit_embeddings(
         self,
@@ -407,7 +408,7 @@ class BatchesMixin:
     ) -> types.EmbedContentBatch:
         """Create a batch of ``embedContent`` requests (``asyncBatchEmbedContent``);
         the arguments are those of ``submit``, with ``EmbedContentRequest`` requests."""
-        return self._submit(
+        batch = self._submit(
             EMBED,
             model,
             requests,
@@ -419,19 +420,20 @@ class BatchesMixin:
             jsonl_path,
             options,
         )
+        return cast("types.EmbedContentBatch", batch)
 
     def _submit(
         self,
-        kind,
-        model,
-        requests,
-        display_name,
-        key,
-        inline,
-        priority,
-        progress,
-        jsonl_path,
-        options,
+        kind: _Kind,
+        model: str,
+        requests: Any,
+        display_name: str | None,
+        key: Callable[[Request], str] | None,
+        inline: bool | None,
+        priority: int | None,
+        progress: Callable[[int, int], None] | None,
+        jsonl_path: str | os.PathLike[str] | None,
+        options: CallOptions | None,
     ) -> Any:
         check_iterable(requests)
         api = _api(self)
@@ -596,7 +598,7 @@ class AsyncBatchesMixin:
         options: CallOptions | None = None,
     ) -> types.GenerateContentBatch:
         """Create a batch of ``generateContent`` requests (see ``Client.batches.submit``)."""
-        return await self._submit(
+        batch = await self._submit(
             GENERATE,
             model,
             requests,
@@ -608,6 +610,7 @@ class AsyncBatchesMixin:
             jsonl_path,
             options,
         )
+        return cast("types.GenerateContentBatch", batch)
 
     async def submit_embeddings(
         self,
@@ -624,7 +627,7 @@ class AsyncBatchesMixin:
         options: CallOptions | None = None,
     ) -> types.EmbedContentBatch:
         """Create a batch of ``embedContent`` requests (see ``Client.batches.submit``)."""
-        return await self._submit(
+        batch = await self._submit(
             EMBED,
             model,
             requests,
@@ -636,19 +639,20 @@ class AsyncBatchesMixin:
             jsonl_path,
             options,
         )
+        return cast("types.EmbedContentBatch", batch)
 
     async def _submit(
         self,
-        kind,
-        model,
-        requests,
-        display_name,
-        key,
-        inline,
-        priority,
-        progress,
-        jsonl_path,
-        options,
+        kind: _Kind,
+        model: str,
+        requests: Any,
+        display_name: str | None,
+        key: Callable[[Request], str] | None,
+        inline: bool | None,
+        priority: int | None,
+        progress: Callable[[int, int], None] | None,
+        jsonl_path: str | os.PathLike[str] | None,
+        options: CallOptions | None,
     ) -> Any:
         if not hasattr(requests, "__aiter__"):
             check_iterable(requests)

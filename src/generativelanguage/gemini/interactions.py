@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from generativelanguage.runtime import operations
 from generativelanguage.runtime.errors import APITimeoutError, RequestValidationError
@@ -150,7 +150,9 @@ class WaitSchedule:
         return delay
 
 
-def _turn(fields: Mapping[str, Any], previous: str | None, input: Any, extra: Any) -> dict:
+def _turn(
+    fields: Mapping[str, Any], previous: str | None, input: Any, extra: Any
+) -> dict[str, Any]:
     body = {**fields, **extra, "input": input}
     if previous is not None and "previous_interaction_id" not in extra:
         body["previous_interaction_id"] = previous
@@ -193,7 +195,7 @@ class Conversation:
                 conversation's).
         """
         body = _turn(self.fields, self.previous_interaction_id, input, fields)
-        interaction = self._interactions.create(body=body, options=options)
+        interaction: types.Interaction = self._interactions.create(body=body, options=options)
         self.last = interaction
         self.previous_interaction_id = interaction.id or self.previous_interaction_id
         return interaction
@@ -226,7 +228,7 @@ class AsyncConversation:
     ) -> types.Interaction:
         """One turn (see ``Conversation.send``)."""
         body = _turn(self.fields, self.previous_interaction_id, input, fields)
-        interaction = await self._interactions.create(body=body, options=options)
+        interaction: types.Interaction = await self._interactions.create(body=body, options=options)
         self.last = interaction
         self.previous_interaction_id = interaction.id or self.previous_interaction_id
         return interaction
@@ -280,7 +282,7 @@ class InteractionsMixin:
             if delay:
                 time.sleep(delay)
             schedule.current = self.get(schedule.id, options=options)  # type: ignore[attr-defined]
-        return schedule.current
+        return cast("types.Interaction", schedule.current)  # set: the wait ended
 
     def conversation(
         self, *, previous_interaction_id: str | None = None, **fields: Any
@@ -321,7 +323,7 @@ class AsyncInteractionsMixin:
             if delay:
                 await asyncio.sleep(delay)
             schedule.current = await self.get(schedule.id, options=options)  # type: ignore[attr-defined]
-        return schedule.current
+        return cast("types.Interaction", schedule.current)  # set: the wait ended
 
     def conversation(
         self, *, previous_interaction_id: str | None = None, **fields: Any

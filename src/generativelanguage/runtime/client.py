@@ -15,14 +15,24 @@ import importlib
 import os
 import sys
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from . import media, operations
 from .auth import TokenSource
 from .options import CallOptions, RetryPolicy
 from .transport import AsyncTransport, SyncTransport
 
+if TYPE_CHECKING:
+    if sys.version_info >= (3, 11):
+        from typing import Self
+    else:
+        from typing_extensions import Self
+
 _VERSION = "0.1.0"
+#: The API version's ``Operation`` type (generated clients name it), and the type a
+#: caller expects an operation's ``response`` to hold.
+OpT = TypeVar("OpT")
+R = TypeVar("R")
 
 
 def resolve_api_key(api_key: str | None, env: tuple[str, ...] = ()) -> str | None:
@@ -50,6 +60,48 @@ def resolve_api_key(api_key: str | None, env: tuple[str, ...] = ()) -> str | Non
     return key or None
 
 
+def missing_credentials(
+    base_url: str,
+    root_url: str,
+    api_key: str | None,
+    auth: Any,
+    headers: Mapping[str, str],
+    env: tuple[str, ...] = (),
+    required: bool = True,
+) -> str | None:
+    """Why a client cannot talk to ``base_url``, or None when it can.
+
+    A service that takes no anonymous call (``required``: the generated client's
+    ``CREDENTIALS_REQUIRED``, such as the Gemini API) refuses one, on its own origin
+    (its root URL, or any ``*.googleapis.com`` host such as a regional endpoint), with a
+    403 that names neither cause nor cure, so the client says it before sending
+    anything. Any other ``base_url`` (a local emulator, a proxy that adds credentials)
+    is left to decide for itself; so is every call of an API some of whose methods are
+    public. ``env``: the variables the key was looked for in.
+    """
+    if api_key or auth is not None or not required:
+        return None
+    if any(k.lower() in ("x-goog-api-key", "authorization") for k in headers):
+        return None
+    host = _host(base_url)
+    if not host or (host != _host(root_url) and not host.endswith(".googleapis.com")):
+        return None
+    looked = f" or set {' or '.join(f'${name}' for name in env)} (not set)" if env else ""
+    return (
+        f"no API key for {host}: pass api_key={looked}, or pass credentials= for OAuth; "
+        "a local base_url (such as the emulator) needs no key"
+    )
+
+
+def _host(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
 def http_module(http_client: Any = None, backend: str | None = None) -> Any:
     """The httpx-compatible module to use: the one ``http_client`` belongs to, else
     ``backend`` (``"httpx"`` or ``"httpx2"``), else ``$GENERATIVELANGUAGE_HTTP_BACKEND``,
@@ -75,6 +127,9 @@ class _ClientBase:
     API_VERSION = ""
     #: Environment variables read, in order, for the API key when none is passed.
     API_KEY_ENV: tuple[str, ...] = ()
+    #: Whether the service refuses every anonymous call (then a client without
+    #: credentials says so before sending anything).
+    CREDENTIALS_REQUIRED = False
     #: Where operations are polled: a path template with one ``{+name}`` (or None).
     _OPERATIONS_PATH: str | None = None
     #: The MethodSpec constant (in the version's ``resources``) ``download`` resolves
@@ -129,6 +184,15 @@ class _ClientBase:
             base_headers["x-goog-api-key"] = self._api_key
         base_headers.update(headers or {})
         self.base_url = base_url or self.ROOT_URL
+        missing = missing_credentials(
+            self.base_url,
+            self.ROOT_URL,
+            self._api_key,
+            self._auth,
+            base_headers,
+            self.API_KEY_ENV,
+            self.CREDENTIALS_REQUIRED,
+        )
         self._transport = self._transport_class(
             http=http_client,
             http_factory=self._http_factory(x),
@@ -140,6 +204,7 @@ class _ClientBase:
             auth=self._auth,
             api_version=self.API_VERSION,
         )
+        self._transport.missing_credentials = missing
         self._bind(self._transport)
 
     @staticmethod
@@ -178,12 +243,32 @@ class _ClientBase:
         return getattr(self._sibling("resources"), self._DOWNLOAD_SPEC)
 
 
-class SyncClientBase(_ClientBase):
-    """Blocking client base."""
+class SyncClientBase(_ClientBase, Generic[OpT]):
+    """Blocking client base; ``OpT`` is the API version's ``Operation`` type."""
+
+    @overload
+    def wait_operation(
+        self,
+        operation: OpT | str,
+        *,
+        timeout: float | None = ...,
+        options: CallOptions | None = ...,
+    ) -> OpT: ...
+
+    @overload
+    def wait_operation(
+        self,
+        operation: OpT | str,
+        response_type: type[R],
+        *,
+        timeout: float | None = ...,
+        options: CallOptions | None = ...,
+    ) -> R: ...
 
     def wait_operation(
         self,
         operation: Any,
+        response_type: Any = None,
         *,
         timeout: float | None = operations.DEFAULT_TIMEOUT,
         options: CallOptions | None = None,
@@ -193,19 +278,25 @@ class SyncClientBase(_ClientBase):
         Args:
             operation: An operation returned by a method, or its name
                 (``tunedModels/x/operations/y``, ``batches/z``).
+            response_type: The type the operation's ``response`` holds (e.g.
+                ``types.TunedModel``): given, the call returns that response itself,
+                typed, instead of the operation.
             timeout: Overall seconds to wait (None: no limit).
             options: Per-call options for each poll.
 
         Returns:
             The final operation, with ``response`` decoded into the Struct its ``@type``
-            names when this API version defines it.
+            names when this API version defines it; or, with ``response_type``, that
+            response.
 
         Raises:
             APIError: The subclass for the operation's ``error`` when it failed.
             APITimeoutError: Not done within ``timeout``.
+            ResponseDecodeError: ``response_type`` given, and the operation's response
+                is missing or of another type.
         """
         types, operation_type = self._operation_types()
-        return operations.wait(
+        done = operations.wait(
             self._transport,
             types,
             self._OPERATIONS_PATH,
@@ -214,6 +305,7 @@ class SyncClientBase(_ClientBase):
             timeout,
             options,
         )
+        return done if response_type is None else operations.response_as(done, response_type)
 
     def download(self, file: Any, destination: Any, *, options: CallOptions | None = None) -> int:
         """Stream media to ``destination`` (a path or a binary file object).
@@ -243,15 +335,15 @@ class SyncClientBase(_ClientBase):
         if self._owns_http:
             self._transport.close()
 
-    def __enter__(self) -> Any:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
 
 
-class AsyncClientBase(_ClientBase):
-    """Asynchronous client base."""
+class AsyncClientBase(_ClientBase, Generic[OpT]):
+    """Asynchronous client base; ``OpT`` is the API version's ``Operation`` type."""
 
     _transport_class = AsyncTransport
 
@@ -259,16 +351,36 @@ class AsyncClientBase(_ClientBase):
     def _http_factory(x: Any) -> Any:
         return x.AsyncClient
 
+    @overload
+    async def wait_operation(
+        self,
+        operation: OpT | str,
+        *,
+        timeout: float | None = ...,
+        options: CallOptions | None = ...,
+    ) -> OpT: ...
+
+    @overload
+    async def wait_operation(
+        self,
+        operation: OpT | str,
+        response_type: type[R],
+        *,
+        timeout: float | None = ...,
+        options: CallOptions | None = ...,
+    ) -> R: ...
+
     async def wait_operation(
         self,
         operation: Any,
+        response_type: Any = None,
         *,
         timeout: float | None = operations.DEFAULT_TIMEOUT,
         options: CallOptions | None = None,
     ) -> Any:
         """Poll a long-running operation until it is done (see ``Client.wait_operation``)."""
         types, operation_type = self._operation_types()
-        return await operations.async_wait(
+        done = await operations.async_wait(
             self._transport,
             types,
             self._OPERATIONS_PATH,
@@ -277,6 +389,7 @@ class AsyncClientBase(_ClientBase):
             timeout,
             options,
         )
+        return done if response_type is None else operations.response_as(done, response_type)
 
     async def download(
         self, file: Any, destination: Any, *, options: CallOptions | None = None
@@ -295,7 +408,7 @@ class AsyncClientBase(_ClientBase):
         if self._owns_http:
             await self._transport.close()
 
-    async def __aenter__(self) -> Any:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *exc: object) -> None:

@@ -28,6 +28,11 @@ class RequestValidationError(GenerativeLanguageError, ValueError):
         self.path = path
 
 
+class MissingCredentialsError(GenerativeLanguageError, ValueError):
+    """A request to the service's own origin with no API key and no credentials; nothing
+    was sent. The message names where a key was looked for."""
+
+
 class ResponseDecodeError(GenerativeLanguageError):
     """A response (or a stream chunk) did not decode into the expected type."""
 

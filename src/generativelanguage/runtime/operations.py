@@ -12,12 +12,18 @@ from __future__ import annotations
 import random
 import time
 from types import ModuleType
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
 
 from .errors import _BY_NUMBER as BY_CODE
-from .errors import BY_STATUS, APIError, APITimeoutError, RequestValidationError
+from .errors import (
+    BY_STATUS,
+    APIError,
+    APITimeoutError,
+    RequestValidationError,
+    ResponseDecodeError,
+)
 from .paths import PathParam
 from .transport import MethodSpec, _sleep
 
@@ -100,6 +106,45 @@ def finish(types: ModuleType, operation: Any) -> Any:
     if response is not None:
         operation.response = typed_payload(types, response)
     return operation
+
+
+T = TypeVar("T")
+
+
+def response_as(operation: Any, cls: type[T]) -> T:
+    """The ``response`` of a finished operation as ``cls``.
+
+    Raises:
+        ResponseDecodeError: The operation has no response, or its ``@type`` names
+            another type than ``cls`` (an all-optional Struct would otherwise accept
+            anything and hand back an empty value), or it does not convert.
+    """
+    name = getattr(operation, "name", "?")
+    payload = getattr(operation, "response", None)
+    if isinstance(payload, cls):
+        return payload
+    if payload is None:
+        raise ResponseDecodeError(f"operation {name} is done but holds no response")
+    wanted = getattr(cls, "__name__", str(cls))
+    if isinstance(payload, msgspec.Struct):
+        held = type(payload).__name__  # typed from its @type by finish()
+        if held != wanted:
+            raise ResponseDecodeError(f"operation {name} holds a {held}, not a {wanted}")
+        payload = msgspec.to_builtins(payload)
+    if isinstance(payload, dict) and "@type" in payload:
+        held = type_name(str(payload["@type"]))
+        if held != wanted:
+            raise ResponseDecodeError(
+                f"operation {name} holds a {held} ({payload['@type']}), not a {wanted}",
+                msgspec.json.encode(payload).decode(),
+            )
+    try:
+        return msgspec.convert(payload, cls, strict=False)
+    except msgspec.ValidationError as exc:
+        raise ResponseDecodeError(
+            f"operation {name}: the response does not convert to {wanted}: {exc}",
+            msgspec.json.encode(payload).decode(),
+        ) from None
 
 
 def poll_spec(path: str, operation_type: type) -> MethodSpec:

@@ -2,7 +2,9 @@
 
 The first page is fetched by the call that creates the pager; later pages are fetched
 lazily while iterating. Iterating a pager yields the items of every page; ``.pages``
-yields the typed page responses themselves. Items held in a map (Compute's
+yields the typed page responses themselves. A pager is typed by both:
+``Pager[types.Model, types.ListModelsResponse]`` yields ``types.Model`` items and
+``types.ListModelsResponse`` pages. Items held in a map (Compute's
 ``aggregatedList``: ``{"zones/a": {"instances": [...]}, ...}``) are yielded as
 ``(key, value)`` pairs, as ``dict.items()`` would.
 """
@@ -10,8 +12,10 @@ yields the typed page responses themselves. Items held in a map (Compute's
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+#: The item type (``types.Model``) and the page type (``types.ListModelsResponse``).
+I = TypeVar("I")  # noqa: E741
 P = TypeVar("P")
 
 
@@ -27,7 +31,7 @@ def next_token(page: Any) -> str | None:
     return token or None
 
 
-class Pager(Generic[P]):
+class Pager(Generic[I, P]):
     """Items across pages of a list method; ``.first_page`` is fetched already."""
 
     def __init__(self, first: P, items_field: str, fetch: Callable[[str], P]) -> None:
@@ -45,16 +49,19 @@ class Pager(Generic[P]):
                 return
             page = self._fetch(token)
 
-    def __iter__(self) -> Iterator[Any]:
+    def __iter__(self) -> Iterator[I]:
         for page in self.pages:
             yield from page_items(page, self._items_field)
 
-    def __getattr__(self, name: str) -> Any:
+    if not TYPE_CHECKING:
         # Fields of the first page (e.g. ``next_page_token``) read through the pager.
-        return getattr(self.first_page, name)
+        # Hidden from type checkers, which would otherwise accept any misspelt name;
+        # typed code reads ``pager.first_page.next_page_token``.
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.first_page, name)
 
 
-class AsyncPager(Generic[P]):
+class AsyncPager(Generic[I, P]):
     """``async for`` over items across pages; ``.first_page`` is fetched already."""
 
     def __init__(self, first: P, items_field: str, fetch: Callable[[str], Awaitable[P]]) -> None:
@@ -75,10 +82,12 @@ class AsyncPager(Generic[P]):
                 return
             page = await self._fetch(token)
 
-    async def __aiter__(self) -> AsyncIterator[Any]:
+    async def __aiter__(self) -> AsyncIterator[I]:
         async for page in self._pages():
             for item in page_items(page, self._items_field):
                 yield item
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.first_page, name)
+    if not TYPE_CHECKING:
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.first_page, name)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from . import structs, upload
@@ -22,6 +22,7 @@ from .errors import (
     APIConnectionError,
     APIError,
     APITimeoutError,
+    MissingCredentialsError,
     RequestValidationError,
     ResponseDecodeError,
     error_from_body,
@@ -62,6 +63,7 @@ class MethodSpec:
         "upload_template",
         "switch",
         "events",
+        "normalize",
     )
 
     def __init__(
@@ -79,6 +81,7 @@ class MethodSpec:
         upload: Mapping[str, Any] | None = None,
         switch: StreamSwitch | None = None,
         events: EventSpec | None = None,
+        normalize: Callable[[Any], Any] | None = None,
     ) -> None:
         self.id = id
         self.http_method = http_method
@@ -98,6 +101,9 @@ class MethodSpec:
         #: The event vocabulary of a stream of named events (then ``stream`` returns an
         #: ``EventStream``).
         self.events = events
+        #: A body hook an extension document declares (``x-body-shorthand``): turns the
+        #: shorthand forms it accepts into the request's shape before encoding.
+        self.normalize = normalize
 
     def __repr__(self) -> str:
         return f"MethodSpec({self.id!r}, {self.http_method} {self.template.template})"
@@ -155,6 +161,10 @@ def unbind_path_fields(spec: MethodSpec, body: Any, values: Mapping[str, str]) -
 
 class _Base:
     """State and pure logic shared by the sync and async transports."""
+
+    #: Set by the client when no key or credentials exist for the service's own origin:
+    #: every request then raises this message before anything is sent.
+    missing_credentials: str | None = None
 
     def __init__(
         self,
@@ -238,6 +248,8 @@ class _Base:
         values = {p.name: v for p, v in zip(spec.path_params, path_values, strict=True)}
         path = spec.template.expand(values)
         params = self.query_params(query, opts)
+        if spec.normalize is not None:
+            body = spec.normalize(body)
         if spec.switch is not None:
             body = spec.switch.apply(spec.request, body, spec.streaming)
             if spec.streaming:
@@ -285,6 +297,8 @@ class _Base:
 
     def request_headers(self) -> dict[str, str]:
         if self.auth is None:
+            if self.missing_credentials is not None:
+                raise MissingCredentialsError(self.missing_credentials)
             return self.headers
         return {**self.headers, "authorization": f"Bearer {self.auth.token()}"}
 
@@ -489,6 +503,19 @@ class _Base:
             return APITimeoutError(f"timed out: {text}")
         return APIConnectionError(f"connection failed: {text}")
 
+    @staticmethod
+    def given_up(error: Exception, request: Any, attempts: int) -> Exception:
+        """``error`` as raised after the last attempt: a connection failure names the
+        host it could not reach and how many attempts were made."""
+        if not isinstance(error, APIConnectionError):
+            return error
+        url = request.url
+        where = f"{url.host}:{url.port}" if url.port else url.host
+        tries = f"{attempts} attempt" + ("s" if attempts != 1 else "")
+        final = type(error)(f"{error} ({where}, {tries})")
+        final.__cause__, final.__suppress_context__ = error.__cause__, True
+        return final
+
     def secrets(self) -> list[str]:
         found = [self.headers.get("x-goog-api-key", "")]
         if self.auth is not None and self.auth._token:
@@ -559,7 +586,7 @@ class SyncTransport(_Base):
                 retryable = status in policy.statuses
             delay = self.decision(policy, attempt, started, error, retryable)
             if delay is None:
-                raise error
+                raise self.given_up(error, request, attempt)
             logger.debug("%s: retrying in %.2f s after %s", spec.id, delay, error)
             time.sleep(delay)
 
@@ -706,7 +733,7 @@ class AsyncTransport(_Base):
                 retryable = status in policy.statuses
             delay = self.decision(policy, attempt, started, error, retryable)
             if delay is None:
-                raise error
+                raise self.given_up(error, request, attempt)
             logger.debug("%s: retrying in %.2f s after %s", spec.id, delay, error)
             await _sleep(delay)
 

@@ -12,7 +12,8 @@ batch mode) is adding a room, without touching the others.
 * :mod:`.files` — files: upload sessions, download, what a ``fileData`` URI names;
 * :mod:`.resources` — generic CRUD over stored resources and the per-collection rules;
 * :mod:`.operations` — long-running operations: progress over polls, cancel;
-* :mod:`.interactions` — the Interactions API.
+* :mod:`.interactions` — the Interactions API;
+* :mod:`.live` — the Live API's WebSocket sessions (the HTTP server hands them over).
 """
 
 from .base import Handler, Kind, Room

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from generativelanguage.runtime.client import AsyncClientBase, SyncClientBase
 
 if TYPE_CHECKING:
+    from . import types  # noqa: F401 (named in the bases' string type arguments)
     from .resources import (
         AsyncBlobsResource,
         AsyncOperationsResource,
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     )
 
 
-class Client(SyncClientBase):
+class Client(SyncClientBase["types.Operation"]):
     """Golden: x-client settings from an extension v1golden_client_settings (revision
     20250101).
 
@@ -31,6 +32,7 @@ class Client(SyncClientBase):
     ROOT_URL = "https://generativelanguage.example.invalid/"
     API_VERSION = "v1golden_client_settings"
     API_KEY_ENV = ("GOLDEN_API_KEY", "GOOGLE_API_KEY")
+    CREDENTIALS_REQUIRED = True
     _OPERATION_TYPE = "Operation"
     _OPERATIONS_PATH = "v1golden/{+name}"
     _DOWNLOAD_SPEC = "_BLOBS_DOWNLOAD"
@@ -51,7 +53,7 @@ class Client(SyncClientBase):
         return OperationsResource(self._transport)
 
 
-class AsyncClient(AsyncClientBase):
+class AsyncClient(AsyncClientBase["types.Operation"]):
     """Golden: x-client settings from an extension v1golden_client_settings (revision
     20250101), asynchronous.
 
@@ -62,6 +64,7 @@ class AsyncClient(AsyncClientBase):
     ROOT_URL = "https://generativelanguage.example.invalid/"
     API_VERSION = "v1golden_client_settings"
     API_KEY_ENV = ("GOLDEN_API_KEY", "GOOGLE_API_KEY")
+    CREDENTIALS_REQUIRED = True
     _OPERATION_TYPE = "Operation"
     _OPERATIONS_PATH = "v1golden/{+name}"
     _DOWNLOAD_SPEC = "_BLOBS_DOWNLOAD"

@@ -26,6 +26,7 @@ class Client(SyncClientBase):
     ROOT_URL = "https://generativelanguage.example.invalid/"
     API_VERSION = "v1golden_enum_values"
     API_KEY_ENV = ()
+    CREDENTIALS_REQUIRED = False
     _OPERATION_TYPE = ""
     _OPERATIONS_PATH = None
     _DOWNLOAD_SPEC = None
@@ -49,6 +50,7 @@ class AsyncClient(AsyncClientBase):
     ROOT_URL = "https://generativelanguage.example.invalid/"
     API_VERSION = "v1golden_enum_values"
     API_KEY_ENV = ()
+    CREDENTIALS_REQUIRED = False
     _OPERATION_TYPE = ""
     _OPERATIONS_PATH = None
     _DOWNLOAD_SPEC = None

@@ -12,13 +12,14 @@ from typing import TYPE_CHECKING
 from generativelanguage.runtime.client import AsyncClientBase, SyncClientBase
 
 if TYPE_CHECKING:
+    from . import types  # noqa: F401 (named in the bases' string type arguments)
     from .resources import (
         AsyncTunedModelsResource,
         TunedModelsResource,
     )
 
 
-class Client(SyncClientBase):
+class Client(SyncClientBase["types.Operation"]):
     """Golden: long-running operation v1golden_long_running_operation (revision 20250101).
 
     A method answering with a google.longrunning.Operation-shaped schema.
@@ -27,6 +28,7 @@ class Client(SyncClientBase):
     ROOT_URL = "https://generativelanguage.example.invalid/"
     API_VERSION = "v1golden_long_running_operation"
     API_KEY_ENV = ()
+    CREDENTIALS_REQUIRED = False
     _OPERATION_TYPE = "Operation"
     _OPERATIONS_PATH = None
     _DOWNLOAD_SPEC = None
@@ -40,7 +42,7 @@ class Client(SyncClientBase):
         return TunedModelsResource(self._transport)
 
 
-class AsyncClient(AsyncClientBase):
+class AsyncClient(AsyncClientBase["types.Operation"]):
     """Golden: long-running operation v1golden_long_running_operation (revision 20250101),
     asynchronous.
 
@@ -50,6 +52,7 @@ class AsyncClient(AsyncClientBase):
     ROOT_URL = "https://generativelanguage.example.invalid/"
     API_VERSION = "v1golden_long_running_operation"
     API_KEY_ENV = ()
+    CREDENTIALS_REQUIRED = False
     _OPERATION_TYPE = "Operation"
     _OPERATIONS_PATH = None
     _DOWNLOAD_SPEC = None

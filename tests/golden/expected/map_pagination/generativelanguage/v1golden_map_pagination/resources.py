@@ -40,7 +40,7 @@ class InstancesResource:
         max_results: int | None = None,
         page_token: str | None = None,
         options: CallOptions | None = None,
-    ) -> Pager[types.InstanceAggregatedList]:
+    ) -> Pager[tuple[str, types.InstancesScopedList], types.InstanceAggregatedList]:
         """generativelanguage.instances.aggregatedList
 
         Args:
@@ -81,7 +81,7 @@ class AsyncInstancesResource:
         max_results: int | None = None,
         page_token: str | None = None,
         options: CallOptions | None = None,
-    ) -> AsyncPager[types.InstanceAggregatedList]:
+    ) -> AsyncPager[tuple[str, types.InstancesScopedList], types.InstanceAggregatedList]:
         """generativelanguage.instances.aggregatedList
 
         Args:

@@ -29,6 +29,7 @@ class Client(SyncClientBase):
     ROOT_URL = "https://generativelanguage.example.invalid/"
     API_VERSION = "v1golden_media_download"
     API_KEY_ENV = ()
+    CREDENTIALS_REQUIRED = False
     _OPERATION_TYPE = ""
     _OPERATIONS_PATH = None
     _DOWNLOAD_SPEC = None
@@ -53,6 +54,7 @@ class AsyncClient(AsyncClientBase):
     ROOT_URL = "https://generativelanguage.example.invalid/"
     API_VERSION = "v1golden_media_download"
     API_KEY_ENV = ()
+    CREDENTIALS_REQUIRED = False
     _OPERATION_TYPE = ""
     _OPERATIONS_PATH = None
     _DOWNLOAD_SPEC = None

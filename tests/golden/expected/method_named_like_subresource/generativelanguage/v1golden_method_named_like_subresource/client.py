@@ -31,6 +31,7 @@ class Client(SyncClientBase):
     ROOT_URL = "https://generativelanguage.example.invalid/"
     API_VERSION = "v1golden_method_named_like_subresource"
     API_KEY_ENV = ()
+    CREDENTIALS_REQUIRED = False
     _OPERATION_TYPE = ""
     _OPERATIONS_PATH = None
     _DOWNLOAD_SPEC = None
@@ -57,6 +58,7 @@ class AsyncClient(AsyncClientBase):
     ROOT_URL = "https://generativelanguage.example.invalid/"
     API_VERSION = "v1golden_method_named_like_subresource"
     API_KEY_ENV = ()
+    CREDENTIALS_REQUIRED = False
     _OPERATION_TYPE = ""
     _OPERATIONS_PATH = None
     _DOWNLOAD_SPEC = None

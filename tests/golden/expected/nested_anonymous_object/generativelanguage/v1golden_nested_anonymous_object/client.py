@@ -28,6 +28,7 @@ class Client(SyncClientBase):
     ROOT_URL = "https://generativelanguage.example.invalid/"
     API_VERSION = "v1golden_nested_anonymous_object"
     API_KEY_ENV = ()
+    CREDENTIALS_REQUIRED = False
     _OPERATION_TYPE = ""
     _OPERATIONS_PATH = None
     _DOWNLOAD_SPEC = None
@@ -52,6 +53,7 @@ class AsyncClient(AsyncClientBase):
     ROOT_URL = "https://generativelanguage.example.invalid/"
     API_VERSION = "v1golden_nested_anonymous_object"
     API_KEY_ENV = ()
+    CREDENTIALS_REQUIRED = False
     _OPERATION_TYPE = ""
     _OPERATIONS_PATH = None
     _DOWNLOAD_SPEC = None

@@ -38,7 +38,7 @@ class TunedModelsResource:
         page_size: int | None = None,
         page_token: str | None = None,
         options: CallOptions | None = None,
-    ) -> Pager[types.ListTunedModelsResponse]:
+    ) -> Pager[types.TunedModel, types.ListTunedModelsResponse]:
         """Lists tuned models.
 
         Args:
@@ -80,7 +80,7 @@ class AsyncTunedModelsResource:
         page_size: int | None = None,
         page_token: str | None = None,
         options: CallOptions | None = None,
-    ) -> AsyncPager[types.ListTunedModelsResponse]:
+    ) -> AsyncPager[types.TunedModel, types.ListTunedModelsResponse]:
         """Lists tuned models.
 
         Args:

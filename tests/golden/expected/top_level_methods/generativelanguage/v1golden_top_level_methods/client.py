@@ -14,7 +14,7 @@ from generativelanguage.runtime.client import AsyncClientBase, SyncClientBase
 if TYPE_CHECKING:
     from generativelanguage.runtime.options import CallOptions
 
-    from . import types
+    from . import types  # noqa: F401 (also named in the bases' string type arguments)
     from .resources import (
         AsyncUserinfoResource,
         UserinfoResource,
@@ -33,6 +33,7 @@ class Client(SyncClientBase):
     ROOT_URL = "https://generativelanguage.example.invalid/"
     API_VERSION = "v1golden_top_level_methods"
     API_KEY_ENV = ()
+    CREDENTIALS_REQUIRED = False
     _OPERATION_TYPE = ""
     _OPERATIONS_PATH = None
     _DOWNLOAD_SPEC = None
@@ -102,6 +103,7 @@ class AsyncClient(AsyncClientBase):
     ROOT_URL = "https://generativelanguage.example.invalid/"
     API_VERSION = "v1golden_top_level_methods"
     API_KEY_ENV = ()
+    CREDENTIALS_REQUIRED = False
     _OPERATION_TYPE = ""
     _OPERATIONS_PATH = None
     _DOWNLOAD_SPEC = None
