@@ -974,6 +974,7 @@ def test_the_command_line_key_variables_win_over_x_client() -> None:
         ({"apiKeyEnv": ["not a name"]}, "variable names"),
         ({"download": {"method": "blobs.nope"}}, "names no media download method"),
         ({"download": {"method": "x", "field": "y"}}, "unknown key"),
+        ({"credentialsRequired": "yes"}, "expected true or false"),
         (["apiKeyEnv"], "expected an object"),
     ],
 )

@@ -351,6 +351,7 @@ def check_dotted_version(g: SimpleNamespace, version: Version) -> None:
 def check_client_settings(g: SimpleNamespace, version: Version) -> None:
     client = g.client.Client
     assert client.API_KEY_ENV == ("GOLDEN_API_KEY", "GOOGLE_API_KEY")
+    assert client.CREDENTIALS_REQUIRED is True
     assert client._OPERATIONS_PATH == "v1golden/{+name}"
     assert (client._DOWNLOAD_SPEC, client._DOWNLOAD_URI_FIELD) == (
         "_BLOBS_DOWNLOAD",
