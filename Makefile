@@ -12,8 +12,8 @@ DISCOVERY_SOURCE ?= $(if $(wildcard $(DISCOVERY_MIRROR)/generativelanguage.*.jso
 export DISCOVERY_MIRROR
 
 .PHONY: venv fetch fetch-discovery generate check-generated lint fmt test test-codegen \
-	test-golden test-runtime test-e2e test-revisions update-goldens check demo bench clean \
-	update-api dist typecheck test-faults fault-report soak
+	test-golden test-runtime test-e2e test-revisions test-corpus update-goldens check demo \
+	bench clean update-api dist typecheck test-faults fault-report soak
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON_SYS) -m venv $(VENV)
@@ -88,6 +88,12 @@ typecheck: venv
 # Every Discovery revision in the mirror: generate, import, decode a sample.
 test-revisions: venv
 	@ALL_REVISIONS=1 $(call run_pytest,-q tests/codegen/test_revisions.py)
+
+# Every Discovery document of the pinned google-api-python-client wheel (downloaded by
+# pip into .tmp/corpus/): generate, ruff, import, decode a sample of every schema, call
+# every method against a loopback server. Opt-in; `make test` runs a fixed sample.
+test-corpus: venv
+	$(PY) -m tests.corpus
 
 update-goldens: venv
 	$(PY) -m tests.golden.update

@@ -5,17 +5,34 @@ Traits come from the document alone (with our extension documents merged in, who
 
 * streaming: a method whose name starts with ``stream`` answers with Server-Sent Events
   and is sent with ``alt=sse`` (Google's convention; the `alt` enum does not list it);
-* pagination: a ``pageToken`` query parameter, a ``nextPageToken`` in the response and
-  exactly one repeated field in the response;
+* pagination: a ``pageToken`` query parameter and a ``nextPageToken`` in the response;
+  the items are the response's list (or map of item lists) ``codegen.paging`` chooses;
 * long-running: the response schema has the shape of ``google.longrunning.Operation``
   (``name`` and ``done`` plus ``response`` or ``error``);
 * media upload: ``supportsMediaUpload`` with a ``mediaUpload`` block;
+* media download: ``supportsMediaDownload`` (see :meth:`_Builder.media_method`);
 * a streaming twin: ``x-stream`` names the request fields that switch a method to an SSE
   stream of events (a body field, or a query parameter instead of ``alt=sse``); the
   method then yields two Python methods, the plain one (which refuses those fields)
   and the twin, whose events follow ``x-stream-events``, ``x-stream-done`` and
   ``x-stream-resume``;
 * unions: ``x-union`` lists the schemas a value may take, one per JSON kind.
+
+Paths follow the Discovery format: a method's ``path`` is relative to
+``rootUrl + servicePath``, media upload paths to ``rootUrl``, and media downloads of a
+``useMediaDownloadService`` method go to ``rootUrl + "download/" + servicePath + path``.
+The generated MethodSpecs carry paths relative to the root URL, so a client's
+``base_url`` replaces ``rootUrl`` alone.
+
+Naming rules beyond the casing of ``codegen.naming``:
+
+* a schema id the generated module needs for itself (``Struct``, ``Any``, ...; see
+  ``naming.RESERVED``) gets a trailing ``_``, with a warning;
+* a method named like a sub-resource of the same resource (``apps.keys`` and
+  ``apps.methods.keys``) is sent by calling that sub-resource: ``apps.keys(...)`` calls
+  the method, ``apps.keys.create(...)`` the sub-resource's; both keep their names;
+* top-level methods are methods of the client; one named like a client attribute the
+  runtime defines (``close``, ``download``, ...) gets a trailing ``_``.
 """
 
 from __future__ import annotations
@@ -24,15 +41,15 @@ import dataclasses
 import json
 import re
 import textwrap
+from collections import Counter
 from collections.abc import Container
 
-from . import ir
+from . import ir, paging
 from . import types as type_table
-from .load import RawDocument, RawMethod, RawParameter, RawResource, RawSchema
+from .load import DiscoveryError, RawDocument, RawMethod, RawParameter, RawResource, RawSchema
 from .naming import (
     RESERVED,
     NamePool,
-    class_names,
     constant_case,
     pascal_case,
     safe_attribute,
@@ -45,6 +62,18 @@ UPLOAD_KEYWORDS = frozenset({"file", "mime_type", "progress", "chunk_size"})
 _PLACEHOLDER = re.compile(r"\{(\+?)([^}]+)\}")
 _COLLECTION_PATTERN = re.compile(r"^\^([A-Za-z][A-Za-z0-9]*)/\[\^/\]\+\$$")
 _LITERAL_PATTERN = re.compile(r"^\^([A-Za-z][A-Za-z0-9_]*)\$$")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+#: Attributes the runtime's client base classes define: client methods and resources
+#: must not shadow them.
+CLIENT_RESERVED = frozenset(
+    {"close", "base_url", "download", "wait_operation", "ROOT_URL", "API_VERSION", "API_KEY_ENV"}
+)
+#: What an ``x-client`` key may declare (discovery/extensions/README.md).
+X_CLIENT_KEYS = frozenset({"apiKeyEnv", "credentialsRequired", "operationsPath", "download"})
+X_CLIENT_DOWNLOAD_KEYS = frozenset({"method", "uriField"})
+
+
 _REF = re.compile(
     r"^([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*):([A-Za-z_][A-Za-z0-9_]*)"
     r"(?:\[([A-Za-z_][A-Za-z0-9_]*(?:, *[A-Za-z_][A-Za-z0-9_]*)*)\])?$"
@@ -157,19 +186,31 @@ def websocket(name: str, node: object, schemas: dict) -> tuple[ir.WebSocket | No
 
 
 class _Builder:
-    def __init__(self, doc: RawDocument, package: str) -> None:
+    def __init__(
+        self, doc: RawDocument, package: str, api_key_env: tuple[str, ...] | None = None
+    ) -> None:
         self.doc = doc
         self.package = package
+        self.api_key_env = api_key_env
         self.schemas = dict(doc.schemas)
         self.warnings: list[str] = list(doc.warnings)
         self.structs: dict[str, ir.Struct] = {}
+        self.aliases: dict[str, ir.Alias] = {}
         self.enums: list[ir.Enum] = []
-        # Schema class names are claimed first: the Struct for schema X is named X
-        # (class_names escapes the few ids a class of the types module cannot carry:
-        # keywords, `str`, `Struct`, dunders).
-        self.class_names = class_names(set(self.schemas))
-        self.type_pool = NamePool(set(self.class_names.values()))
+        # Schema ids are claimed first and verbatim (the Struct for schema X is named X),
+        # except names the generated module uses itself, which get a trailing "_".
+        self.type_pool = NamePool(RESERVED)
+        self.class_names: dict[str, str] = {}
+        for sid in sorted(self.schemas):
+            name = self.class_names[sid] = self.type_pool.claim(safe_identifier(sid))
+            if name != sid:
+                self.warnings.append(
+                    f"schemas.{sid}: class named {name}, since the generated module uses "
+                    f"the name {sid} itself"
+                )
         self.enum_pool = NamePool()
+        #: (raw, built) methods of resources named ``operations``, for operations_path.
+        self.operation_getters: list[tuple[RawMethod, ir.Method]] = []
         # Resource classes share resources.py: "fooBar" and "foo.bar" must not collide.
         self.resource_class_pool = NamePool()
         self.imports: set[str] = set()
@@ -303,6 +344,44 @@ class _Builder:
             mixin(node.x.get("x-mixin"), node.path, self.schemas),
         )
 
+    def top_level(self, sid: str, node: RawSchema) -> None:
+        """A Struct for a message schema; a type alias for any other top-level schema (a
+        map, a list, any JSON value, a scalar or a bare ``$ref``), so its values decode
+        whole instead of into an empty Struct."""
+        name = self.class_names[sid]
+        if node.ref is None and node.type in (None, "object") and not node.is_map:
+            self.struct(name, node)
+            return
+        annotation = self.annotation(node, name, "")
+        doc = ("Deprecated. " if node.deprecated else "") + node.description
+        self.aliases[name] = ir.Alias(name, sid, node.path, doc, annotation)
+
+    def ordered_aliases(self) -> tuple[ir.Alias, ...]:
+        """Aliases in an order where each comes after the aliases it names (they are
+        evaluated at import, after every class). A cycle through aliases alone cannot be
+        written as a runtime alias; its members fall back to any JSON value, with a
+        warning."""
+        pending = dict(sorted(self.aliases.items()))
+        done: list[ir.Alias] = []
+        while pending:
+            ready = [
+                a for a in pending.values() if not set(_NAME.findall(a.annotation)) & set(pending)
+            ]
+            if not ready:
+                first = next(iter(pending.values()))
+                self.warnings.append(
+                    f"{first.discovery_path}: refers to itself through type aliases only; "
+                    "any JSON value accepted there"
+                )
+                pending[first.name] = dataclasses.replace(
+                    first, annotation=self._use(type_table.OPEN)
+                )
+                continue
+            for a in ready:
+                done.append(a)
+                del pending[a.name]
+        return tuple(done)
+
     # -- methods -----------------------------------------------------------------------
 
     def param(self, raw: RawParameter, py_name: str, reserved: bool) -> ir.Param:
@@ -335,6 +414,7 @@ class _Builder:
         raw: RawMethod,
         chain: tuple[str, ...],
         spec_pool: NamePool,
+        siblings: tuple[RawMethod, ...] = (),
         *,
         twin: dict | None = None,
     ) -> ir.Method:
@@ -370,10 +450,8 @@ class _Builder:
             self.param(p, pool.claim(safe_identifier(snake_case(p.name)), suffix="query"), False)
             for p in query_raw
         )
-        response = raw.response
-        if response is not None and response not in self.schemas:
-            response = None
-        request = raw.request if raw.request in self.schemas else None
+        response = self.message_ref(raw.response)
+        request = self.message_ref(raw.request)
         streaming = raw.name.startswith("stream") and stream is None
         name = raw.name
         description = raw.description
@@ -384,7 +462,7 @@ class _Builder:
             name = twin["name"]
             description = twin.get("description") or description
             events = self.event_stream(raw, response)
-        pagination = None if twin is not None else self.pagination(raw, response)
+        pagination = None if twin is not None else self.pagination(raw, response, chain, siblings)
         media = None
         if raw.media_upload is not None:
             mu = raw.media_upload
@@ -400,8 +478,8 @@ class _Builder:
                 ),
             )
         doc_raw = dataclasses.replace(raw, description=description)
-        request_class = self.class_names[request] if request else None
-        response_class = self.class_names[response] if response else None
+        request_type = self.class_names[request] if request else None
+        response_type = self.class_names[response] if response else None
         return ir.Method(
             id=raw.id,
             wire_name=name,
@@ -410,14 +488,14 @@ class _Builder:
                 "_" + "_".join(snake_case(c) for c in (*chain, name)).upper()
             ),
             http_method=raw.http_method,
-            path=raw.url_path,
+            path=self.service_relative(raw.url_path),
             doc=self.method_doc(
-                doc_raw, path_params, query_params, request_class, response_class, streaming, events
+                doc_raw, path_params, query_params, request_type, response_type, streaming, events
             ),
             path_params=path_params,
             query_params=query_params,
-            request_type=request_class,
-            response_type=response_class,
+            request_type=request_type,
+            response_type=response_type,
             streaming=streaming,
             pagination=pagination,
             long_running=twin is None and self.is_operation(response),
@@ -428,7 +506,7 @@ class _Builder:
                 raw.x.get("x-body-shorthand"), raw.path, request is not None
             ),
             description=("Deprecated. " if raw.deprecated else "") + (description or ""),
-            stream_terminal=self.stream_terminal(raw, response_class, streaming),
+            stream_terminal=self.stream_terminal(raw, response_type, streaming),
         )
 
     # -- event streams (x-stream, x-stream-events, x-stream-done, x-stream-resume) -----
@@ -539,6 +617,58 @@ class _Builder:
             raise ValueError(f"{where}: only a streaming method with a response has a last chunk")
         return tuple(".".join(self.attr_path(response, path, where)) for path in value)
 
+    def message_ref(self, ref: str | None) -> str | None:
+        """The schema id a request or response names, if the document defines it."""
+        return ref if ref in self.schemas else None
+
+    def service_relative(self, path: str) -> str:
+        """A method path relative to the root URL: after the service path, unless the
+        path is absolute (RFC 3986 section 5.2: it replaces the service path)."""
+        return path[1:] if path.startswith("/") else self.doc.service_path + path
+
+    def media_method(
+        self, raw: RawMethod, method: ir.Method, spec_pool: NamePool
+    ) -> tuple[ir.Method | None, ir.Method]:
+        """The plain and the media method of a ``supportsMediaDownload`` method.
+
+        The media method sends ``alt=media`` and hands out the bytes (read whole,
+        streamed, or saved to a file) instead of JSON. A method whose response has a
+        schema keeps it and gets a ``<name>_media`` sibling; one without a response
+        schema (the media is all it answers) is the media method itself. With
+        ``useMediaDownloadService`` the media comes from
+        ``<rootUrl>download/<servicePath><path>``, which serves it without the
+        redirect the plain path answers with.
+        """
+        path = ("download/" if raw.use_media_download_service else "") + method.path
+        alone = method.response_type is None and method.media_upload is None
+        doc = self.method_doc(
+            raw,
+            method.path_params,
+            method.query_params,
+            method.request_type,
+            None,
+            False,
+            media="" if alone else method.py_name,
+        )
+        if alone:
+            return None, dataclasses.replace(
+                method, path=path, media_download=True, doc=doc, streaming=False, pagination=None
+            )
+        media = dataclasses.replace(
+            method,
+            py_name=method.py_name + "_media",
+            spec_name=spec_pool.claim(method.spec_name + "_MEDIA"),
+            path=path,
+            doc=doc,
+            response_type=None,
+            streaming=False,
+            pagination=None,
+            long_running=False,
+            media_upload=None,
+            media_download=True,
+        )
+        return method, media
+
     @staticmethod
     def literal_defaults(params: tuple[ir.Param, ...]) -> tuple[ir.Param, ...]:
         """Trailing path parameters whose pattern admits a single literal get it as default."""
@@ -550,34 +680,50 @@ class _Builder:
             out[i] = dataclasses.replace(out[i], default=match.group(1))
         return tuple(out)
 
-    def pagination(self, raw: RawMethod, response: str | None) -> ir.Pagination | None:
-        if response is None or not any(p.name == "pageToken" for p in raw.parameters):
+    def pagination(
+        self,
+        raw: RawMethod,
+        response: str | None,
+        chain: tuple[str, ...] = (),
+        siblings: tuple[RawMethod, ...] = (),
+    ) -> ir.Pagination | None:
+        if response is None or not any(
+            p.name == "pageToken" and p.location == "query" for p in raw.parameters
+        ):
             return None
-        props = dict(self.schemas[response].properties)
+        node = self.schemas[response]
+        if node.ref is not None or node.type not in (None, "object") or node.is_map:
+            return None
+        props = dict(node.properties)
         if "nextPageToken" not in props:
             return None
-        repeated = [name for name, node in props.items() if node.type == "array"]
-        if len(repeated) > 1:
-            # e.g. ListOperationsResponse: `operations` plus `unreachable` (strings); the
-            # items are the one repeated field of messages.
-            repeated = [n for n in repeated if props[n].items and props[n].items.ref]
-        if len(repeated) != 1:
+        field, candidates = paging.items_field(self.schemas, raw, props, chain, siblings)
+        if field is None:
             self.warnings.append(
-                f"{raw.path}: pageToken but {len(repeated)} repeated fields in {response}; "
-                "not treated as a paginated list"
+                f"{raw.path}: pageToken but {len(candidates)} candidate item fields in "
+                f"{response} ({', '.join(candidates)}); not treated as a paginated list"
             )
             return None
         return ir.Pagination(
-            items_field=safe_identifier(snake_case(repeated[0])),
+            items_field=safe_identifier(snake_case(field)),
             token_param="pageToken",
-            item_annotation=self.item_annotation(response, repeated[0]),
+            item_annotation=self.item_annotation(response, field),
         )
 
     def item_annotation(self, response: str, wire: str) -> str:
         """One page item's annotation as resources.py spells it: ``types.<Struct>`` or a
-        builtin scalar; anything else (nested lists, maps, free JSON) is ``Any``."""
-        field = next(f for f in self.structs[response].fields if f.wire_name == wire)
+        builtin scalar, ``tuple[str, ...]`` of those for a map of item lists (which
+        pages as key and value); anything else (nested lists, free JSON) is ``Any``."""
+        struct = self.structs[self.class_names[response]]
+        field = next(f for f in struct.fields if f.wire_name == wire)
         item = type_table.element(field.annotation)
+        if item is not None:
+            return self.spelled(item)
+        value = type_table.map_value(field.annotation)
+        return f"tuple[str, {self.spelled(value)}]" if value is not None else "Any"
+
+    def spelled(self, item: str) -> str:
+        """``item`` as resources.py spells it (``types.X``, a builtin scalar, or Any)."""
         if item in self.structs:
             return f"types.{item}"
         return item if item in type_table.BUILTIN_SCALARS else "Any"
@@ -589,12 +735,24 @@ class _Builder:
         return {"name", "done"} <= set(props) and bool({"response", "error"} & set(props))
 
     def method_doc(
-        self, raw, path_params, query_params, request, response, streaming, events=None
+        self,
+        raw,
+        path_params,
+        query_params,
+        request,
+        response,
+        streaming,
+        events=None,
+        media=None,
     ) -> str:
+        """The method docstring; ``events``: the twin's event stream; ``media``: for a
+        media method, ``""`` or the name of the plain method it is the sibling of."""
         lines = []
         if raw.deprecated:
             lines.append("Deprecated.")
             lines.append("")
+        if media:
+            lines += [f"The media of `{media}` (`alt=media`).", ""]
         lines.append(raw.description or raw.id)
         args = [(p.py_name, p.doc) for p in path_params]
         if request:
@@ -603,7 +761,7 @@ class _Builder:
             extra = shorthand.get("description") if isinstance(shorthand, dict) else None
             args.append(("body", f"{body}; or {extra}." if extra else body + "."))
         args += [(p.py_name, p.doc) for p in query_params]
-        if raw.media_upload is not None:
+        if raw.media_upload is not None and media is None:
             args += [
                 ("file", "The media to upload: a path, bytes or a binary file object."),
                 ("mime_type", "The media's MIME type; guessed from the file name otherwise."),
@@ -633,43 +791,131 @@ class _Builder:
             elif streaming:
                 what = f"A stream of `{what}` chunks (Server-Sent Events)."
             lines += ["", "Returns:", f"    {what}"]
+        if media is not None:
+            lines += [
+                "",
+                "Returns:",
+                "    The media as a `Media`: `.read()` for the bytes, `.iter_bytes()` to",
+                "    stream them, `.save(path_or_file)` to write them; `with` closes early.",
+            ]
         lines += ["", f"Discovery: {raw.id} ({raw.http_method} {raw.url_path})"]
         return "\n".join(lines)
 
+    def scope_methods(
+        self,
+        raws: tuple[RawMethod, ...],
+        chain: tuple[str, ...],
+        spec_pool: NamePool,
+        pool: NamePool,
+        siblings: tuple[RawMethod, ...],
+        escape: frozenset[str] = frozenset(),
+    ) -> list[ir.Method]:
+        """The methods of one scope (a resource class or the client), named in ``pool``:
+        Discovery methods and their streaming twins (``x-stream``) first, then the
+        ``_media`` siblings of media downloads."""
+        plain: list[ir.Method] = []
+        media: list[ir.Method] = []
+        for raw in raws:
+            method = self.method(raw, chain, spec_pool, siblings)
+            if raw.supports_media_download:
+                first, extra = self.media_method(raw, method, spec_pool)
+                plain += [first] if first is not None else [extra]
+                media += [extra] if first is not None else []
+            else:
+                plain.append(method)
+            if "x-stream" in raw.x:
+                plain.append(self.method(raw, chain, spec_pool, siblings, twin=raw.x["x-stream"]))
+            if chain[-1:] == ("operations",):
+                self.operation_getters.append((raw, method))
+        out = []
+        for method in plain + media:
+            name = pool.claim(safe_identifier(method.py_name, escape))
+            if name != method.py_name:
+                self.warnings.append(
+                    f"{self.discovery_place(chain, method.wire_name)}: method named {name}, "
+                    f"since {method.py_name} is taken in its scope"
+                )
+                method = dataclasses.replace(method, py_name=name)
+            out.append(method)
+        return self.link_twins(raws, out)
+
+    def link_twins(self, raws: tuple[RawMethod, ...], methods: list[ir.Method]) -> list[ir.Method]:
+        """Each plain method names its streaming twin as finally named, and each twin
+        with ``x-stream-resume`` knows how its stream resumes."""
+        twins = {
+            raw.name: next(m for m in methods if m.id == raw.id and m.events is not None)
+            for raw in raws
+            if "x-stream" in raw.x
+        }
+        for i, m in enumerate(methods):
+            twin = twins.get(m.wire_name) if m.switch is not None else None
+            if twin is not None and m.switch.twin != twin.py_name:
+                methods[i] = dataclasses.replace(
+                    m, switch=dataclasses.replace(m.switch, twin=twin.py_name)
+                )
+        for raw in raws:
+            if "x-stream-resume" not in raw.x:
+                continue
+            if raw.name not in twins:
+                raise ValueError(f"{raw.path}.x-stream-resume: the method has no x-stream")
+            twin = twins[raw.name]
+            events = dataclasses.replace(twin.events, resume=self.resume(raw, twin, twins))
+            i = methods.index(twin)
+            methods[i] = twins[raw.name] = dataclasses.replace(twin, events=events)
+        return methods
+
+    @staticmethod
+    def discovery_place(chain: tuple[str, ...], name: str) -> str:
+        return "".join(f"resources.{c}." for c in chain) + f"methods.{name}"
+
+    @staticmethod
+    def split_calls(
+        methods: tuple[RawMethod, ...], resources: tuple[RawResource, ...]
+    ) -> tuple[tuple[RawMethod, ...], dict[str, RawMethod]]:
+        """Methods named like a sibling resource are sent by calling that resource:
+        (the other methods, {resource name: its method})."""
+        attrs = {safe_attribute(snake_case(r.name)): r.name for r in resources}
+        calls = {}
+        rest = []
+        for m in methods:
+            target = attrs.get(safe_attribute(snake_case(m.name)))
+            if target is not None:
+                calls[target] = m
+            else:
+                rest.append(m)
+        return tuple(rest), calls
+
     def resource(
-        self, raw: RawResource, chain: tuple[str, ...], spec_pool: NamePool, out: list
+        self,
+        raw: RawResource,
+        chain: tuple[str, ...],
+        spec_pool: NamePool,
+        out: list,
+        call: RawMethod | None = None,
+        call_siblings: tuple[RawMethod, ...] = (),
     ) -> ir.Resource:
+        parent_chain = chain
         chain = (*chain, raw.name)
         pool = NamePool({"_t"})
-        children = tuple(self.resource(c, chain, spec_pool, out) for c in raw.resources)
-        children = tuple(
-            dataclasses.replace(c, attr_name=pool.claim(c.attr_name)) for c in children
-        )
+        rest, calls = self.split_calls(raw.methods, raw.resources)
+        children = []
+        for c in raw.resources:
+            child = self.resource(c, chain, spec_pool, out, calls.get(c.name), raw.methods)
+            children.append(dataclasses.replace(child, attr_name=pool.claim(child.attr_name)))
         methods = []
-        twins: dict[str, ir.Method] = {}
-        for m in raw.methods:
-            built = [self.method(m, chain, spec_pool)]
-            if "x-stream" in m.x:
-                built.append(self.method(m, chain, spec_pool, twin=m.x["x-stream"]))
-            for method in built:
-                name = pool.claim(method.py_name)
-                if name != method.py_name:
-                    self.warnings.append(f"{m.path}: method renamed to {name} (clash in resource)")
-                    method = dataclasses.replace(method, py_name=name)
-                methods.append(method)
-            if len(built) > 1:
-                twins[m.name] = methods[-1]
-                if methods[-2].switch.twin != methods[-1].py_name:
-                    switch = dataclasses.replace(methods[-2].switch, twin=methods[-1].py_name)
-                    methods[-2] = dataclasses.replace(methods[-2], switch=switch)
-        for m in raw.methods:
-            if "x-stream-resume" in m.x:
-                if m.name not in twins:
-                    raise ValueError(f"{m.path}.x-stream-resume: the method has no x-stream")
-                twin = twins[m.name]
-                events = dataclasses.replace(twin.events, resume=self.resume(m, twin, twins))
-                i = methods.index(twin)
-                methods[i] = twins[m.name] = dataclasses.replace(twin, events=events)
+        if call is not None:
+            methods = self.scope_methods(
+                (call,), parent_chain, spec_pool, NamePool(), call_siblings
+            )
+            methods = [
+                dataclasses.replace(
+                    m,
+                    py_name="__call__",
+                    doc=f"Calling `{raw.name}` sends `{call.id}`.\n\n{m.doc}",
+                )
+                for m in methods
+            ]
+        methods += self.scope_methods(rest, chain, spec_pool, pool, raw.methods)
         class_name = self.resource_class_pool.claim(
             "".join(pascal_case(c) for c in chain) + "Resource"
         )
@@ -683,34 +929,110 @@ class _Builder:
             async_class_name="Async" + class_name,
             discovery_path=raw.path,
             methods=tuple(methods),
-            children=children,
+            children=tuple(children),
         )
         out.append(res)
         return res
 
+    def operations_path(self) -> str | None:
+        """The path operations are polled at: ``x-client.operationsPath``, else that of
+        the document's ``operations.get`` methods (GET one ``{+name}``, answering an
+        operation), the most common one when they differ."""
+        declared = self.x_client.get("operationsPath")
+        if declared is not None:
+            return str(declared)
+        paths = Counter(
+            m.path
+            for raw, m in self.operation_getters
+            if raw.name == "get"
+            and m.http_method == "GET"
+            and m.long_running
+            and len(m.path_params) == 1
+            and m.path.endswith("{+" + m.path_params[0].wire_name + "}")
+        )
+        if not paths:
+            return None
+        return sorted(paths.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+
+    @property
+    def x_client(self) -> dict:
+        value = self.doc.x.get("x-client", {})
+        if not isinstance(value, dict):
+            raise DiscoveryError(f"x-client: expected an object, got {value!r:.80}")
+        unknown = sorted(set(value) - X_CLIENT_KEYS)
+        if unknown:
+            raise DiscoveryError(
+                f"x-client: unknown key(s) {', '.join(unknown)}; the generator understands "
+                f"{', '.join(sorted(X_CLIENT_KEYS))}"
+            )
+        return value
+
+    def settings(self, methods: dict[str, ir.Method]) -> ir.ClientSettings:
+        """The per-API settings of the client (``methods``: by Discovery method path,
+        ``files.download``)."""
+        x = self.x_client
+        env = self.api_key_env
+        if env is None:
+            env = tuple(x.get("apiKeyEnv") or ())
+            if not all(isinstance(v, str) and v.isidentifier() for v in env):
+                raise DiscoveryError(f"x-client.apiKeyEnv: expected variable names, got {env!r}")
+        download = x.get("download") or {}
+        unknown = sorted(set(download) - X_CLIENT_DOWNLOAD_KEYS)
+        if unknown:
+            raise DiscoveryError(f"x-client.download: unknown key(s) {', '.join(unknown)}")
+        spec = uri_field = None
+        if download:
+            target = methods.get(str(download.get("method")))
+            if target is None or len(target.path_params) != 1:
+                raise DiscoveryError(
+                    f"x-client.download.method: {download.get('method')!r} names no media "
+                    "download method with one path parameter in this document"
+                )
+            spec = target.spec_name
+            if download.get("uriField"):
+                uri_field = safe_identifier(snake_case(str(download["uriField"])))
+        required = x.get("credentialsRequired", False)
+        if not isinstance(required, bool):
+            raise DiscoveryError(
+                f"x-client.credentialsRequired: expected true or false, got {required!r}"
+            )
+        return ir.ClientSettings(
+            api_key_env=tuple(env),
+            credentials_required=required,
+            operations_path=self.operations_path(),
+            download_spec=spec,
+            download_uri_field=uri_field,
+        )
+
     def build(self) -> ir.Version:
         for sid, node in self.doc.schemas:
-            if node.type not in (None, "object"):
-                raise ValueError(f"schemas.{sid}: top-level {node.type!r} schema is unsupported")
-            self.struct(self.class_names[sid], node)
+            self.top_level(sid, node)
         spec_pool = NamePool()
         # Client attributes share the namespace of the client base class's own names.
-        client_pool = NamePool(
-            {"close", "base_url", "download", "wait_operation", "ROOT_URL", "API_VERSION"}
-        )
+        client_pool = NamePool(CLIENT_RESERVED)
         all_resources: list[ir.Resource] = []
+        top_methods, calls = self.split_calls(self.doc.methods, self.doc.resources)
         top = []
         for r in self.doc.resources:
-            res = self.resource(r, (), spec_pool, all_resources)
-            attr = client_pool.claim(res.attr_name)
+            res = self.resource(
+                r, (), spec_pool, all_resources, calls.get(r.name), self.doc.methods
+            )
+            attr = client_pool.claim(safe_identifier(res.attr_name, CLIENT_RESERVED))
             top.append(dataclasses.replace(res, attr_name=attr))
-        methods = tuple(m for r in all_resources for m in r.methods)
+        client_methods = self.scope_methods(
+            top_methods, (), spec_pool, client_pool, self.doc.methods, CLIENT_RESERVED
+        )
+        methods = (*client_methods, *(m for r in all_resources for m in r.methods))
         operation_types = sorted({m.response_type for m in methods if m.long_running})
         operation_type = (
-            "Operation"
-            if "Operation" in operation_types or self.is_operation("Operation")
+            self.class_names["Operation"]
+            if self.class_names.get("Operation") in operation_types
+            or self.is_operation("Operation")
             else (operation_types[0] if operation_types else None)
         )
+        media_by_path = {m.id.split(".", 1)[-1]: m for m in methods if m.media_download}
+        aliases = self.ordered_aliases()
+        settings = self.settings(media_by_path)
         client_mixin, async_client_mixin = sync_async_mixins(
             self.doc.x.get("x-mixin"), "", self.schemas
         )
@@ -744,12 +1066,24 @@ class _Builder:
             type_imports=tuple(sorted(self.imports)),
             warnings=tuple(self.warnings),
             extensions=self.doc.extensions,
+            aliases=aliases,
+            client_methods=tuple(client_methods),
+            settings=settings,
             client_mixin=client_mixin,
             async_client_mixin=async_client_mixin,
             websockets=tuple(sockets),
         )
 
 
-def build_version(doc: RawDocument, package: str) -> ir.Version:
-    """Build the IR of one API version from its parsed Discovery document."""
-    return _Builder(doc, package).build()
+def build_version(
+    doc: RawDocument, package: str, *, api_key_env: tuple[str, ...] | None = None
+) -> ir.Version:
+    """Build the IR of one API version from its parsed Discovery document.
+
+    Args:
+        doc: The parsed document, extensions merged in.
+        package: Dotted name of the version package, e.g. ``generativelanguage.v1beta``.
+        api_key_env: Environment variables for the API key, overriding the document's
+            ``x-client.apiKeyEnv``.
+    """
+    return _Builder(doc, package, api_key_env).build()

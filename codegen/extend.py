@@ -53,6 +53,13 @@ KEYS: dict[str, str] = {
         "shape before encoding"
     ),
     "x-source": "any node: where the fact comes from (a URL, a recording, an SDK file)",
+    "x-client": (
+        "top level: per-API settings the generated client carries: apiKeyEnv (environment "
+        "variables read for the API key, in order), credentialsRequired (the service takes "
+        "no anonymous call), download ({method, uriField}: the media "
+        "method Client.download resolves names with, and the field holding a direct URL), "
+        "operationsPath (where operations are polled; default: the operations.get path)"
+    ),
     "x-union": (
         "property: the schemas a value may take, at most one per JSON kind (string, "
         "number, boolean, array, object); generated as a union annotation"

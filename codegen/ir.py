@@ -122,6 +122,18 @@ class Struct:
 
 
 @dataclass(frozen=True)
+class Alias:
+    """A top-level schema that is not a message (a map, a list, any JSON value, a
+    scalar): a module-level type alias, so decoding keeps every value."""
+
+    name: str
+    wire_name: str
+    discovery_path: str
+    doc: str
+    annotation: str
+
+
+@dataclass(frozen=True)
 class EnumMember:
     py_name: str
     value: str
@@ -160,7 +172,9 @@ class Param:
 
 @dataclass(frozen=True)
 class Pagination:
-    items_field: str  # py_name of the repeated field in the response
+    #: py_name of the response field holding the items: a list, or a map of item lists
+    #: (Compute's aggregatedList), which the pager iterates as (key, value) pairs.
+    items_field: str
     token_param: str  # wire name of the page-token query parameter
     #: Annotation of one item as resources.py spells it (``types.Model``, ``str``).
     item_annotation: str = "Any"
@@ -227,6 +241,10 @@ class Method:
     pagination: Pagination | None
     long_running: bool
     media_upload: MediaUpload | None
+    #: Fetches the method's media (``alt=media``) instead of JSON: the method of a
+    #: ``supportsMediaDownload`` method without a response schema, else its
+    #: ``<name>_media`` sibling.
+    media_download: bool = False
     switch: StreamSwitch | None = None
     events: EventStream | None = None
     body_shorthand: BodyShorthand | None = None
@@ -296,6 +314,8 @@ class Method:
     @property
     def call_kind(self) -> str:
         """Which runtime entry point the method body calls."""
+        if self.media_download:
+            return "media"
         if self.media_upload is not None:
             return "upload"
         if self.streaming:
@@ -306,6 +326,8 @@ class Method:
 
     @property
     def return_annotation(self) -> str:
+        if self.media_download:
+            return "Media"
         response = f"types.{self.response_type}" if self.response_type else "None"
         if self.events is not None:
             return f"EventStream[{response}]"
@@ -317,6 +339,8 @@ class Method:
 
     @property
     def async_return_annotation(self) -> str:
+        if self.media_download:
+            return "AsyncMedia"
         response = f"types.{self.response_type}" if self.response_type else "None"
         if self.events is not None:
             return f"AsyncEventStream[{response}]"
@@ -357,6 +381,23 @@ class Resource:
 
 
 @dataclass(frozen=True)
+class ClientSettings:
+    """Per-API facts the generated client carries, so the runtime stays API-neutral:
+    from the document, its ``x-client`` extension key, or command-line options."""
+
+    #: Environment variables read, in order, for the API key when none is passed.
+    api_key_env: tuple[str, ...] = ()
+    #: The service refuses every anonymous call (the client says so before sending).
+    credentials_required: bool = False
+    #: Path template (relative to the root URL) at which operations are polled.
+    operations_path: str | None = None
+    #: MethodSpec constant of the media method ``Client.download`` resolves names with.
+    download_spec: str | None = None
+    #: Field of a resource object holding a direct download URL (``download_uri``).
+    download_uri_field: str | None = None
+
+
+@dataclass(frozen=True)
 class WebSocket:
     """A WebSocket endpoint declared by ``x-websockets``: a path below the root URL and
     the two envelope schemas, one JSON text message each way."""
@@ -392,6 +433,13 @@ class Version:
     operation_type: str | None = None
     #: (file name, sha256) of the extension documents merged into the document.
     extensions: tuple[tuple[str, str], ...] = ()
+    #: Top-level schemas that are not messages, in dependency order.
+    aliases: tuple[Alias, ...] = ()
+    #: Methods at the top level of the document: methods of the client itself.
+    client_methods: tuple[Method, ...] = ()
+    settings: ClientSettings = ClientSettings()
+    #: How to regenerate the package (second header line).
+    regenerate: str = "`make generate` (python -m codegen generate); see README.md"
     client_mixin: Mixin | None = None
     async_client_mixin: Mixin | None = None
     #: WebSocket endpoints (``x-websockets``), sorted by wire name.
@@ -467,6 +515,15 @@ class Version:
         return any(m.media_upload is not None for m in self.methods)
 
     @property
+    def client_type_checking(self) -> bool:
+        """Whether client.py has names to import for type checkers only."""
+        return bool(self.resources or self.client_methods or self.client_imports_types)
+
+    @property
+    def uses_media(self) -> bool:
+        return any(m.media_download for m in self.methods)
+
+    @property
     def uses_websockets(self) -> bool:
         return bool(self.websockets)
 
@@ -529,8 +586,9 @@ class Version:
         )
 
     @property
-    def root_url_with_service_path(self) -> str:
-        return self.root_url + self.service_path
+    def package_dir(self) -> str:
+        """The package's folder relative to the output root: ``generativelanguage/v1beta``."""
+        return self.package.replace(".", "/")
 
     @property
     def resource_paths(self) -> tuple[tuple[str, Resource], ...]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,21 @@ KNOWN_TYPES = frozenset(
 
 class DiscoveryError(ValueError):
     """The document cannot be turned into a correct client; the message names the place."""
+
+
+_MEDIA_SIZE = re.compile(r"^\s*(\d+)\s*([KMGT]?B)?\s*$", re.IGNORECASE)
+#: Binary multiples, as Google's own clients read ``maxSize`` ("1GB" is 2**30 bytes).
+_MEDIA_UNITS = {"": 0, "B": 0, "KB": 10, "MB": 20, "GB": 30, "TB": 40}
+
+
+def media_size(value: object, path: str) -> int:
+    """``mediaUpload.maxSize`` in bytes: a number, or a number with a unit (``"1GB"``)."""
+    match = _MEDIA_SIZE.match(str(value))
+    if match is None:
+        raise DiscoveryError(
+            f"{path}: maxSize {value!r} is neither a byte count nor one with a unit"
+        )
+    return int(match.group(1)) << _MEDIA_UNITS[(match.group(2) or "").upper()]
 
 
 @dataclass(frozen=True)
@@ -47,6 +63,11 @@ class RawSchema:
     union: tuple[RawSchema, ...] = ()
     #: ``x-`` keys of an extension document (codegen/extend.py), e.g. {"x-source": ...}.
     x: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def is_map(self) -> bool:
+        """An object with free keys only: ``additionalProperties`` and no properties."""
+        return self.type == "object" and not self.properties and self.additional is not None
 
 
 @dataclass(frozen=True)
@@ -89,6 +110,8 @@ class RawMethod:
     deprecated: bool
     media_upload: RawMediaUpload | None
     supports_media_download: bool
+    #: Media is fetched from the download service (``<rootUrl>download/<servicePath>``).
+    use_media_download_service: bool = False
     x: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
@@ -118,6 +141,8 @@ class RawDocument:
     #: (file name, sha256) of each extension document merged in, in merge order.
     extensions: tuple[tuple[str, str], ...] = ()
     x: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    #: Methods at the top level of the document, outside any resource.
+    methods: tuple[RawMethod, ...] = ()
 
 
 class _Loader:
@@ -204,7 +229,11 @@ class _Loader:
             protocols = mu.get("protocols") or {}
             media = RawMediaUpload(
                 accept=tuple(mu.get("accept") or ()),
-                max_size=int(mu["maxSize"]) if mu.get("maxSize") else None,
+                max_size=(
+                    media_size(mu["maxSize"], f"{path}.mediaUpload.maxSize")
+                    if mu.get("maxSize")
+                    else None
+                ),
                 simple_path=(protocols.get("simple") or {}).get("path"),
                 resumable_path=(protocols.get("resumable") or {}).get("path"),
             )
@@ -232,18 +261,21 @@ class _Loader:
             deprecated=bool(node.get("deprecated")),
             media_upload=media,
             supports_media_download=bool(node.get("supportsMediaDownload")),
+            use_media_download_service=bool(node.get("useMediaDownloadService")),
             x=extend.x_keys(node),
         )
 
-    def resource(self, name: str, node: dict, path: str) -> RawResource:
+    def methods(self, node: dict, path: str) -> tuple[RawMethod, ...]:
         methods = node.get("methods") or {}
+        where = f"{path}.methods" if path else "methods"
+        return tuple(self.method(m, methods[m], f"{where}.{m}") for m in sorted(methods))
+
+    def resource(self, name: str, node: dict, path: str) -> RawResource:
         children = node.get("resources") or {}
         return RawResource(
             name=name,
             path=path,
-            methods=tuple(
-                self.method(m, methods[m], f"{path}.methods.{m}") for m in sorted(methods)
-            ),
+            methods=self.methods(node, path),
             resources=tuple(
                 self.resource(r, children[r], f"{path}.resources.{r}") for r in sorted(children)
             ),
@@ -278,6 +310,7 @@ def parse_document(
     raw_resources = tuple(
         loader.resource(r, resources[r], f"resources.{r}") for r in sorted(resources)
     )
+    top_methods = loader.methods(doc, "")
     return RawDocument(
         name=doc["name"],
         version=doc["version"],
@@ -293,6 +326,7 @@ def parse_document(
         warnings=tuple(loader.warnings),
         extensions=tuple((e.file_name, e.sha256) for e in extensions),
         x=extend.x_keys(doc),
+        methods=top_methods,
     )
 
 

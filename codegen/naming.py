@@ -15,9 +15,12 @@ _NON_IDENT = re.compile(r"[^0-9a-zA-Z_]+")
 
 #: Names a generated scope must never bind, because the same scope also uses them:
 #: builtins that appear in annotations (a field called ``str`` would shadow ``str`` in
-#: the class namespace and break decoding of every later ``str`` annotation), the
-#: modules generated code refers to, ``self``, and the keyword arguments every
-#: generated method reserves for the runtime.
+#: the class namespace and break decoding of every later ``str`` annotation), the names
+#: generated modules import (a schema called ``Struct`` would replace the base class of
+#: every class after it; one called ``Any`` would turn every ``dict[str, Any]`` into a
+#: map of that Struct), ``self``, and the keyword arguments every generated method
+#: reserves for the runtime. ``tests/codegen/test_naming.py`` checks that every name
+#: the generated modules import is listed here.
 RESERVED = frozenset(
     {
         "str",
@@ -29,6 +32,7 @@ RESERVED = frozenset(
         "dict",
         "object",
         "Any",
+        "Struct",
         "datetime",
         "msgspec",
         "types",
@@ -77,31 +81,11 @@ def safe_identifier(name: str, reserved: frozenset[str] = RESERVED) -> str:
     return name
 
 
-#: Names the generated types module binds besides its classes: a class named after a
-#: schema must not take them (a schema ``Struct`` would replace the base class of every
-#: later class, one named ``str`` every later ``str`` annotation).
-CLASS_RESERVED = RESERVED | frozenset({"Struct", "annotations"})
-
-
-def class_name(schema_id: str) -> str:
-    """A schema id as a class name: the id itself when it can be one (``Part`` stays
-    ``Part``); PascalCase when it is not an identifier (``foo.bar`` -> ``FooBar``);
-    ``_`` appended to keywords, reserved names and dunders (``class`` -> ``class_``,
-    ``Struct`` -> ``Struct_``, ``__init__`` -> ``Init_``)."""
-    name = schema_id if schema_id.isidentifier() else pascal_case(schema_id)
-    if name.startswith("__") and name.endswith("__"):
-        return pascal_case(name) + "_"
-    return safe_identifier(name, CLASS_RESERVED)
-
-
-def class_names(schema_ids: list[str] | set[str]) -> dict[str, str]:
-    """``class_name`` of each id, unique: ids that are their own class name claim first,
-    so escaping one id never renames another."""
-    pool = NamePool()
-    out: dict[str, str] = {}
-    for sid in sorted(schema_ids, key=lambda s: (class_name(s) != s, s)):
-        out[sid] = pool.claim(class_name(sid))
-    return out
+def module_name(name: str) -> str:
+    """A Discovery API name or version as an importable module name: ``v1.2`` -> ``v1_2``,
+    ``directory_v1`` stays, ``2.0`` -> ``_2_0``, a keyword gets ``_``."""
+    s = _NON_IDENT.sub("_", name).strip("_") or "_"
+    return safe_identifier(s, frozenset())
 
 
 def safe_attribute(name: str) -> str:

@@ -41,6 +41,12 @@ TYPE_TABLE: dict[tuple[str, str | None], TypeRow] = {
         "microseconds (the service may send nanoseconds) are rounded, as in google-genai.",
         needs="import datetime",
     ),
+    ("string", "date-time"): TypeRow(
+        "datetime.datetime",
+        "JSON Schema's RFC 3339 date-time, the spelling older documents use for the same "
+        "timestamps as google-datetime: parsed natively into aware datetimes.",
+        needs="import datetime",
+    ),
     ("string", "google-duration"): TypeRow(
         "str",
         'Google spells durations "3.5s", which msgspec\'s timedelta (ISO 8601) neither '
@@ -65,6 +71,12 @@ TYPE_TABLE: dict[tuple[str, str | None], TypeRow] = {
     ("any", None): TypeRow(
         "Any",
         "Free-form JSON (function-call args, JSON schemas): passed through untouched.",
+        needs="from typing import Any",
+    ),
+    ("any", "google.protobuf.Value"): TypeRow(
+        "Any",
+        "A google.protobuf.Value is by definition any JSON value (null, number, string, "
+        "bool, list or object), so the open type is the exact one.",
         needs="from typing import Any",
     ),
 }
@@ -113,6 +125,15 @@ def scalar(type_: str, format_: str | None) -> TypeRow | None:
 
 #: Annotations of the table that need no import anywhere (page items may be these).
 BUILTIN_SCALARS = frozenset({"str", "int", "float", "bool", "bytes"})
+
+
+def map_value(annotation: str) -> str | None:
+    """The value annotation of a :data:`MAP` annotation (``dict[str, Model]`` -> ``Model``),
+    or None for any other annotation."""
+    head, _, tail = MAP.annotation.partition("{item}")
+    if annotation.startswith(head) and annotation.endswith(tail):
+        return annotation[len(head) : len(annotation) - len(tail)]
+    return None
 
 
 def element(annotation: str) -> str | None:

@@ -33,11 +33,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
 
-from . import diff, dist
+from . import diff, dist, pipeline
 from . import fetch as fetching
+from .naming import module_name
+from .render import render_reference
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGE = "generativelanguage"
+PACKAGE = pipeline.PACKAGE
 PINNED_START = "<!-- pinned-revisions:start -->"
 PINNED_END = "<!-- pinned-revisions:end -->"
 CHANGELOG_HEADER = """\
@@ -494,15 +496,6 @@ def update(
         UpdateError: No lock, the candidate is older than the lock or is not a document
             of ``version``, the locked document cannot be found, or generation fails.
     """
-    from .__main__ import (
-        GenerateError,
-        check_ruff_version,
-        generate_document,
-        write_files,
-        write_version,
-    )
-    from .render import render_reference
-
     layout = layout or Layout.at(ROOT)
     out = out or sys.stdout
     try:
@@ -542,7 +535,7 @@ def update(
     report = diff.diff_documents(old_doc, new_doc)
     out.write(diff.render_markdown(report, *_labels(old, new)))
     summary = summary_line(old, new, report)
-    package_dir = f"{PACKAGE}/{version}"
+    package_dir = f"{PACKAGE}/{module_name(version)}"
     if dry_run:
         print(
             f"\n{summary}\ndry run: nothing written (would regenerate "
@@ -555,9 +548,9 @@ def update(
     # Compute everything before writing anything: a failure leaves the tree untouched.
     project_version = dist.read_project(layout.root / "pyproject.toml").version
     try:
-        check_ruff_version()
-        files, ir = generate_document(new_data, new.file_name)
-    except (GenerateError, ValueError, KeyError) as exc:
+        pipeline.check_ruff_version()
+        files, ir = pipeline.generate_document(new_data, new.file_name, package=PACKAGE)
+    except (pipeline.GenerateError, ValueError, KeyError) as exc:
         raise UpdateError(f"generating {version} from {new.file_name} failed: {exc}") from exc
     stray = sorted(p for p in files if not p.startswith(package_dir + "/"))
     if stray:
@@ -577,12 +570,14 @@ def update(
     cached.parent.mkdir(parents=True, exist_ok=True)
     cached.write_bytes(new_data)
     written.append(f"wrote {layout.show(cached)}")
-    for line in write_version(files, layout.generated):
+    for line in pipeline.write_version(files, layout.generated):
         verb, rel = line.split(" ", 1)
         written.append(f"{verb} {layout.show(layout.generated / rel)}")
     # The version's API reference follows its code (docs/reference/, see `generate`).
     reference = {f"{version}.md": render_reference(ir)}
-    written += write_files(reference, layout.root / "docs" / "reference", "docs/reference/")
+    written += pipeline.write_files(
+        reference, layout.root / "docs" / "reference", "docs/reference/"
+    )
     fetching.write_lock(new, layout.discovery)
     written.append(f"wrote {lock_file} (revision {old.revision} → {new.revision})")
     layout.changelog.write_text(changelog, encoding="utf-8")

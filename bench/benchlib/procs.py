@@ -210,7 +210,7 @@ _CODEGEN_CHILD = r"""
 import sys, time
 t0 = time.perf_counter()
 from codegen import fetch
-from codegen.__main__ import generate_document
+from codegen.pipeline import generate_document
 t1 = time.perf_counter()
 times = {}
 for v in fetch.locked_versions():
@@ -236,7 +236,7 @@ def codegen_suite(results: Results, reps: int, python: str | None) -> None:
         results.add(inner)
         return
     results.group_notes[g] = (
-        f"{py} -c 'from codegen.__main__ import generate_document; ...' for every locked "
+        f"{py} -c 'from codegen.pipeline import generate_document; ...' for every locked "
         "version in discovery/ (cached documents), format=True (ruff), nothing written"
     )
     for _ in range(reps):

@@ -409,16 +409,17 @@ def test_without_next_page_token_there_is_no_pagination() -> None:
     assert one_method(_list("ListThingsResponse", schemas)).pagination is None
 
 
-def test_two_repeated_message_fields_are_not_paginated_and_warn() -> None:
+def test_two_repeated_message_fields_no_rule_can_tell_apart_are_not_paginated_and_warn() -> None:
     schemas = {
         "Thing": obj(name=STRING),
         "ListThingsResponse": obj(
-            things=array(ref("Thing")), others=array(ref("Thing")), nextPageToken=STRING
+            alphas=array(ref("Thing")), betas=array(ref("Thing")), nextPageToken=STRING
         ),
     }
     version = _list("ListThingsResponse", schemas)
     assert one_method(version).pagination is None
-    assert any(w.startswith("resources.things.methods.list:") for w in version.warnings)
+    warning = next(w for w in version.warnings if w.startswith("resources.things.methods.list:"))
+    assert "alphas, betas" in warning
 
 
 def _returning(response: str, schemas: dict[str, Any]) -> ir.Method:

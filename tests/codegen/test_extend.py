@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from codegen import extend
-from codegen.__main__ import generate_document
 from codegen.build import build_version
 from codegen.load import DiscoveryError, parse_document
+from codegen.pipeline import generate_document
 
 ROOT = Path(__file__).resolve().parents[2]
 

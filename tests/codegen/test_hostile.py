@@ -165,9 +165,7 @@ def test_the_package_imports_and_decodes_under_wire_names(probe):
 
 
 def test_schema_names_that_cannot_be_classes_are_escaped(probe):
-    assert {"class_", "str_", "Struct_", "msgspec_", "types_", "Init_", "Thing"} <= set(
-        probe["classes"]
-    )
+    assert {"class_", "str_", "Struct_", "msgspec_", "types_", "Thing"} <= set(probe["classes"])
     assert {"call", "close", "del_", "stream_things"} <= set(probe["methods"])
     assert probe["client"].startswith("Client(")
 
@@ -181,40 +179,3 @@ def test_descriptions_are_kept_word_for_word_in_docstrings(probe):
 def test_enum_values_and_urls_are_kept_exactly(probe):
     assert sorted(DOC["schemas"]["Thing"]["properties"]["kind"]["enum"]) == probe["enum_values"]
     assert probe["root_url"] == DOC["rootUrl"]
-
-
-# -- the naming rule that keeps schema ids usable as class names -----------------------------
-
-
-@pytest.mark.parametrize(
-    ("schema_id", "expected"),
-    [
-        ("Part", "Part"),
-        ("GenerateContentResponse", "GenerateContentResponse"),
-        ("class", "class_"),
-        ("None", "None_"),
-        ("str", "str_"),
-        ("Struct", "Struct_"),
-        ("msgspec", "msgspec_"),
-        ("types", "types_"),
-        ("Any", "Any_"),
-        ("__init__", "Init_"),
-        ("foo.bar", "FooBar"),
-        ("3d", "_3d"),
-    ],
-)
-def test_class_name(schema_id, expected):
-    from codegen.naming import class_name
-
-    assert class_name(schema_id) == expected
-
-
-def test_class_names_never_rename_an_id_that_is_its_own_name():
-    from codegen.naming import class_names
-
-    # `class` wants `class_`, which a schema already has: the escaped one gives way.
-    assert class_names({"class", "class_", "Part"}) == {
-        "class_": "class_",
-        "Part": "Part",
-        "class": "class__2",
-    }

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import keyword
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -12,6 +14,7 @@ from codegen.naming import (
     RESERVED,
     NamePool,
     constant_case,
+    module_name,
     pascal_case,
     safe_attribute,
     safe_identifier,
@@ -142,6 +145,45 @@ def test_reserved_guards_names_generated_scopes_use(name: str) -> None:
 @pytest.mark.parametrize("name", ["body", "options"])
 def test_reserved_guards_runtime_keyword_arguments(name: str) -> None:
     assert name in RESERVED
+
+
+def _imported_names(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names |= {(a.asname or a.name).split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module != "__future__":
+            names |= {a.asname or a.name for a in node.names}
+    return names
+
+
+def test_reserved_guards_every_name_the_generated_types_modules_import() -> None:
+    # A schema named like one of these would shadow the import for the classes after it
+    # (cloudbilling's `Struct`, toolresults' `Any`).
+    golden = Path(__file__).resolve().parents[1] / "golden" / "expected"
+    imported = set().union(*(_imported_names(p) for p in golden.glob("*/*/*/types.py")))
+    assert imported >= {"Any", "Struct", "datetime", "msgspec"}
+    # Private aliases (x-mixin's `_mixin_<module>`) cannot meet a schema's name.
+    assert {n for n in imported if not n.startswith("_mixin_")} - RESERVED == set()
+
+
+@pytest.mark.parametrize(
+    ("version", "expected"),
+    [
+        ("v1", "v1"),
+        ("v1beta", "v1beta"),
+        ("v1.2", "v1_2"),
+        ("v3.3", "v3_3"),
+        ("directory_v1", "directory_v1"),
+        ("vm_alpha", "vm_alpha"),
+        ("2.0", "_2_0"),
+        ("import", "import_"),
+        ("", "_"),
+    ],
+)
+def test_module_name_is_an_importable_module(version: str, expected: str) -> None:
+    assert module_name(version) == expected
+    assert expected.isidentifier() and not keyword.iskeyword(expected)
 
 
 @pytest.mark.parametrize("name", sorted(RESERVED))

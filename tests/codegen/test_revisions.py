@@ -16,7 +16,7 @@ import msgspec
 import pytest
 
 from codegen import extend
-from codegen.__main__ import generate_document
+from codegen.pipeline import generate_document
 from tests.support import discovery as d
 
 ALL = sorted(d.MIRROR.glob("generativelanguage.*.json")) + sorted(

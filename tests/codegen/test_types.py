@@ -164,6 +164,21 @@ def test_datetime_encodes_as_rfc3339() -> None:
     assert structs.encode(value) == b'{"v":"2024-05-01T12:34:56Z"}'
 
 
+@covers(("string", "date-time"))
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2024-05-01T12:34:56Z", datetime.datetime(2024, 5, 1, 12, 34, 56)),
+        ("2024-05-01T18:04:56.5+05:30", datetime.datetime(2024, 5, 1, 12, 34, 56, 500000)),
+    ],
+)
+def test_json_schema_date_time_decodes_to_an_aware_datetime_and_back(text, expected) -> None:
+    T = holder(TYPE_TABLE["string", "date-time"])
+    value = decode(T, wire(text)).v
+    assert value == expected.replace(tzinfo=datetime.timezone.utc)
+    assert decode(T, structs.encode(T(v=value))).v == value
+
+
 @covers(("string", "google-duration"))
 @pytest.mark.parametrize("text", ["3.5s", "0s", "-1.000000001s", "86400s"])
 def test_duration_stays_the_wire_string_and_round_trips_exactly(text: str) -> None:
@@ -242,6 +257,15 @@ def test_any_passes_nested_json_through_untouched() -> None:
     value = decode(T, wire(nested))
     assert value.v == nested
     assert json.loads(structs.encode(value)) == {"v": nested}
+
+
+@covers(("any", "google.protobuf.Value"))
+@pytest.mark.parametrize("value", [None, 1.5, "text", True, [1, "a", None], {"k": {"n": [2]}}])
+def test_protobuf_value_is_any_json_value(value: object) -> None:
+    T = holder(TYPE_TABLE["any", "google.protobuf.Value"])
+    decoded = decode(T, wire(value))
+    assert decoded.v == value
+    assert json.loads(structs.encode(decoded)) == ({"v": value} if value is not None else {})
 
 
 # -- structural rows -------------------------------------------------------------------

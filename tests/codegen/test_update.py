@@ -174,12 +174,12 @@ def test_dry_run_prints_the_report_and_writes_nothing(repo: Layout) -> None:
 
 @needs_mirror
 def test_generator_failure_leaves_the_tree_untouched(repo: Layout, monkeypatch) -> None:
-    import codegen.__main__ as cli
+    from codegen import pipeline
 
     def broken(*args, **kwargs):
-        raise cli.GenerateError("template exploded")
+        raise pipeline.GenerateError("template exploded")
 
-    monkeypatch.setattr(cli, "generate_document", broken)
+    monkeypatch.setattr(pipeline, "generate_document", broken)
     fetch.fetch("v1beta", str(MIRROR), cache_dir=repo.cache, discovery_dir=repo.discovery)
     before = snapshot(repo.root)
     with pytest.raises(UpdateError, match="generating v1beta from .* failed: template exploded"):

@@ -11,7 +11,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from codegen.__main__ import check_ruff_version, generate_document
+from codegen.pipeline import check_ruff_version, generate_document
 
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE / "fixtures"

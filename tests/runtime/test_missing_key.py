@@ -106,3 +106,16 @@ def test_a_local_base_url_needs_no_key(h: Harness, server):
 
     assert h.run_plain(scenario).name == "models/m"
     assert "x-goog-api-key" not in {k.lower() for k in server.requests[0].headers}
+
+
+def test_an_api_that_takes_anonymous_calls_sends_them():
+    # CREDENTIALS_REQUIRED is the generated client's per-API setting (x-client
+    # credentialsRequired): Gemini's is True; an API with public methods (Discovery,
+    # Cloud Storage's public objects) leaves it False and lets the service decide.
+    class PublicClient(Client):
+        CREDENTIALS_REQUIRED = False
+
+    sent, transport = _recording()
+    PublicClient(http_client=httpx.Client(transport=transport)).models.get("gemini-2.5-flash")
+    assert len(sent) == 1 and "x-goog-api-key" not in sent[0].headers
+    assert Client.CREDENTIALS_REQUIRED is True

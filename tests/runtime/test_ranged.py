@@ -7,8 +7,9 @@ import re
 
 import pytest
 
-from generativelanguage.runtime import errors, ranged
+from generativelanguage.runtime import errors, media, ranged
 from generativelanguage.runtime.options import RetryPolicy
+from generativelanguage.v1beta import resources
 from tests.runtime.conftest import collect
 from tests.support.server import Reply
 
@@ -18,7 +19,8 @@ DATA = bytes(range(256)) * 400  # 102,400 bytes
 def _stream(client):
     t = client._transport
     fn = ranged.aiter_download if hasattr(t.http, "aclose") else ranged.iter_download
-    return fn(t, lambda opts: t.download_request("files/abc", opts))
+    spec = resources._FILES_DOWNLOAD
+    return fn(t, lambda opts: media.media_request(t, spec, ("files/abc",), None, None, opts))
 
 
 def _serving(data: bytes, *, cut_at=(), etags=None, honour_range=True, step=None):

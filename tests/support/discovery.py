@@ -33,8 +33,9 @@ def pinned(version: str) -> dict:
 
 
 def methods(doc: dict) -> list[tuple[tuple[str, ...], str, dict]]:
-    """(resource chain, method name, method) for every method, sorted."""
-    out = []
+    """(resource chain, method name, method) for every method, sorted; methods at the
+    top level of the document have an empty chain."""
+    out = [((), m, doc["methods"][m]) for m in sorted(doc.get("methods") or {})]
 
     def walk(resources: dict, chain: tuple[str, ...]) -> None:
         for name in sorted(resources):
@@ -102,6 +103,8 @@ def sample_value(doc: dict, node: dict, depth: int = 0, *, wire_side: str = "req
         return {
             "byte": "AAECAw==",
             "google-datetime": "2024-01-02T03:04:05.123456Z",
+            "date-time": "2024-01-02T03:04:05.5Z",
+            "date": "2024-01-02",
             "google-duration": "3.5s",
             "google-fieldmask": "displayName,ttl",
         }.get(fmt, "text")

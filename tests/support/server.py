@@ -38,6 +38,9 @@ class Reply:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes: with Nagle's algorithm the body would
+    # wait for the client's delayed ACK of the headers (tens of milliseconds per reply).
+    disable_nagle_algorithm = True
     server: _Server
 
     def log_message(self, *args: object) -> None:  # keep test output clean

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any, cast, overload
 
 import msgspec
 
-from generativelanguage.runtime import operations, ranged, structs
+from generativelanguage.runtime import media, operations, ranged, structs
 from generativelanguage.runtime.errors import GenerativeLanguageError, RequestValidationError
 from generativelanguage.runtime.transport import _sleep
 
@@ -321,10 +321,11 @@ def _current(api: _Api, batch: Any) -> Any | None:
     return None
 
 
-def _download_request(transport: Any, file_name: str) -> ranged.RequestFactory:
-    """How to GET a responses file's bytes: the Files API's ``files/x:download?alt=media``
-    (the service redirects to its download host)."""
-    return lambda opts: transport.download_request(file_name, opts)
+def _download_request(api: _Api, transport: Any, file_name: str) -> ranged.RequestFactory:
+    """How to GET a responses file's bytes: the Files API's ``files.download``
+    (``files/x:download?alt=media``; the service redirects to its download host)."""
+    spec = api.resources._FILES_DOWNLOAD
+    return lambda opts: media.media_request(transport, spec, (file_name,), None, None, opts)
 
 
 def _name(batch: Any) -> str:
@@ -521,7 +522,7 @@ class BatchesMixin:
         """
         api = _api(self)
         kind = api.kind_of(batch)
-        poller = operations.Poller(api.version, api.types.Operation, batch, timeout)
+        poller = operations.Poller(None, api.types.Operation, batch, timeout)
         while (delay := poller.next_delay()) is not None:
             if delay:
                 time.sleep(delay)
@@ -570,7 +571,7 @@ class BatchesMixin:
             yield from _inline_results(inlined)
             return
         lines = ResultLines(getattr(api.types, kind.response), api.types.Status)
-        download = _download_request(self._t, file_name)  # type: ignore[attr-defined]
+        download = _download_request(api, self._t, file_name)  # type: ignore[attr-defined]
         for chunk in ranged.iter_download(self._t, download, options):  # type: ignore[attr-defined]
             yield from lines.feed(chunk)
         yield from lines.close()
@@ -733,7 +734,7 @@ class AsyncBatchesMixin:
         """Poll a batch until it reaches a terminal state (see ``Client.batches.wait``)."""
         api = _api(self)
         kind = api.kind_of(batch)
-        poller = operations.Poller(api.version, api.types.Operation, batch, timeout)
+        poller = operations.Poller(None, api.types.Operation, batch, timeout)
         while (delay := poller.next_delay()) is not None:
             if delay:
                 await _sleep(delay)
@@ -772,7 +773,7 @@ class AsyncBatchesMixin:
                 yield item
             return
         lines = ResultLines(getattr(api.types, kind.response), api.types.Status)
-        download = _download_request(self._t, file_name)  # type: ignore[attr-defined]
+        download = _download_request(api, self._t, file_name)  # type: ignore[attr-defined]
         async for chunk in ranged.aiter_download(self._t, download, options):  # type: ignore[attr-defined]
             for item in lines.feed(chunk):
                 yield item

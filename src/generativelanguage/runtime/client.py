@@ -1,8 +1,11 @@
 """Base classes of the generated ``Client`` and ``AsyncClient``: credentials, base URL
 and the HTTP client underneath.
 
-The API key comes from the ``api_key`` argument, else the ``GEMINI_API_KEY``, else the
-``GOOGLE_API_KEY`` environment variable, and is sent only in the ``x-goog-api-key``
+What is specific to one API comes from the generated subclass, never from here: its
+root URL, version, the environment variables read for its API key (``API_KEY_ENV``),
+where its operations are polled (``_OPERATIONS_PATH``) and which method downloads media
+by name (``_DOWNLOAD_SPEC``). The API key comes from the ``api_key`` argument, else the
+first of those variables that is set, and is sent only in the ``x-goog-api-key``
 header: never in a URL, a repr, a log line or an exception message.
 """
 
@@ -14,7 +17,7 @@ import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
-from . import operations
+from . import media, operations
 from .auth import TokenSource
 from .headers import check_credential, check_headers
 from .options import CallOptions, RetryPolicy
@@ -31,12 +34,11 @@ _VERSION = "0.1.0"
 #: caller expects an operation's ``response`` to hold.
 OpT = TypeVar("OpT")
 R = TypeVar("R")
-API_KEY_ENV = ("GEMINI_API_KEY", "GOOGLE_API_KEY")
 
 
-def resolve_api_key(api_key: str | None) -> str | None:
-    """The key from the argument or the environment, stripped of surrounding white space
-    (a key read from a file often ends with a newline).
+def resolve_api_key(api_key: str | None, env: tuple[str, ...] = ()) -> str | None:
+    """The key from the argument or the first set variable of ``env``, stripped of
+    surrounding white space (a key read from a file often ends with a newline).
 
     Raises:
         RequestValidationError: The key holds characters an HTTP header cannot carry
@@ -44,7 +46,7 @@ def resolve_api_key(api_key: str | None) -> str | None:
     """
     source = "api_key"
     if api_key is None:
-        for name in API_KEY_ENV:
+        for name in env:
             if os.environ.get(name):
                 api_key, source = os.environ[name], f"${name}"
                 break
@@ -56,26 +58,35 @@ def resolve_api_key(api_key: str | None) -> str | None:
 
 
 def missing_credentials(
-    base_url: str, root_url: str, api_key: str | None, auth: Any, headers: Mapping[str, str]
+    base_url: str,
+    root_url: str,
+    api_key: str | None,
+    auth: Any,
+    headers: Mapping[str, str],
+    env: tuple[str, ...] = (),
+    required: bool = True,
 ) -> str | None:
     """Why a client cannot talk to ``base_url``, or None when it can.
 
-    The service's own origin (its root URL, or any ``*.googleapis.com`` host such as a
-    regional endpoint) refuses anonymous calls with a 403 that names neither cause nor
-    cure, so the client says it before sending anything. Any other ``base_url`` (a local
-    emulator, a proxy that adds credentials) is left to decide for itself.
+    A service that takes no anonymous call (``required``: the generated client's
+    ``CREDENTIALS_REQUIRED``, such as the Gemini API) refuses one, on its own origin
+    (its root URL, or any ``*.googleapis.com`` host such as a regional endpoint), with a
+    403 that names neither cause nor cure, so the client says it before sending
+    anything. Any other ``base_url`` (a local emulator, a proxy that adds credentials)
+    is left to decide for itself; so is every call of an API some of whose methods are
+    public. ``env``: the variables the key was looked for in.
     """
-    if api_key or auth is not None:
+    if api_key or auth is not None or not required:
         return None
     if any(k.lower() in ("x-goog-api-key", "authorization") for k in headers):
         return None
     host = _host(base_url)
     if not host or (host != _host(root_url) and not host.endswith(".googleapis.com")):
         return None
-    looked = " or ".join(f"${name}" for name in API_KEY_ENV)
+    looked = f" or set {' or '.join(f'${name}' for name in env)} (not set)" if env else ""
     return (
-        f"no API key for {host}: pass api_key= or set {looked} (neither is set), or pass "
-        "credentials= for OAuth; a local base_url (such as the emulator) needs no key"
+        f"no API key for {host}: pass api_key={looked}, or pass credentials= for OAuth; "
+        "a local base_url (such as the emulator) needs no key"
     )
 
 
@@ -111,6 +122,17 @@ def http_module(http_client: Any = None, backend: str | None = None) -> Any:
 class _ClientBase:
     ROOT_URL = ""
     API_VERSION = ""
+    #: Environment variables read, in order, for the API key when none is passed.
+    API_KEY_ENV: tuple[str, ...] = ()
+    #: Whether the service refuses every anonymous call (then a client without
+    #: credentials says so before sending anything).
+    CREDENTIALS_REQUIRED = False
+    #: Where operations are polled: a path template with one ``{+name}`` (or None).
+    _OPERATIONS_PATH: str | None = None
+    #: The MethodSpec constant (in the version's ``resources``) ``download`` resolves
+    #: resource names with, and the field of a resource object holding a direct URL.
+    _DOWNLOAD_SPEC: str | None = None
+    _DOWNLOAD_URI_FIELD: str | None = None
     _transport_class: type = SyncTransport
 
     def __init__(
@@ -129,9 +151,11 @@ class _ClientBase:
         """Create a client.
 
         Args:
-            api_key: The Gemini API key; defaults to ``$GEMINI_API_KEY``, then
-                ``$GOOGLE_API_KEY``. Sent only in the ``x-goog-api-key`` header.
-            base_url: Replaces the service's root URL: a regional endpoint such as
+            api_key: The API key; defaults to the first set environment variable of
+                ``API_KEY_ENV`` (for the Gemini API ``$GEMINI_API_KEY``, then
+                ``$GOOGLE_API_KEY``). Sent only in the ``x-goog-api-key`` header.
+            base_url: Replaces the service's root URL (the document's ``rootUrl``):
+                a regional endpoint such as
                 ``https://us-central1-generativelanguage.googleapis.com/`` or a local
                 server such as the emulator.
             http_client: An ``httpx`` or ``httpx2`` client to send requests with (sync
@@ -148,7 +172,9 @@ class _ClientBase:
         """
         x = http_module(http_client, http_backend)
         self._auth = TokenSource(credentials) if credentials is not None else None
-        self._api_key = resolve_api_key(api_key) if self._auth is None or api_key else None
+        self._api_key = (
+            resolve_api_key(api_key, self.API_KEY_ENV) if self._auth is None or api_key else None
+        )
         self._owns_http = http_client is None
         base_headers = {"x-goog-api-client": f"generativelanguage-py/{_VERSION}"}
         if self._api_key:
@@ -156,7 +182,13 @@ class _ClientBase:
         base_headers.update(check_headers(headers, "headers"))
         self.base_url = base_url or self.ROOT_URL
         missing = missing_credentials(
-            self.base_url, self.ROOT_URL, self._api_key, self._auth, base_headers
+            self.base_url,
+            self.ROOT_URL,
+            self._api_key,
+            self._auth,
+            base_headers,
+            self.API_KEY_ENV,
+            self.CREDENTIALS_REQUIRED,
         )
         self._transport = self._transport_class(
             http=http_client,
@@ -190,9 +222,22 @@ class _ClientBase:
     _OPERATION_TYPE = ""
 
     def _operation_types(self) -> tuple[Any, Any]:
-        package = type(self).__module__.rpartition(".")[0]
-        types = importlib.import_module(".types", package)
+        if self._OPERATIONS_PATH is None:
+            raise NotImplementedError(
+                f"{type(self).__name__}: this API describes no operations.get method, so "
+                "there is nowhere to poll; call the resource's own get method instead"
+            )
+        types = self._sibling("types")
         return types, getattr(types, self._OPERATION_TYPE, None)
+
+    def _sibling(self, module: str) -> Any:
+        """The generated module ``module`` beside this client (imported on first use)."""
+        return importlib.import_module("." + module, type(self).__module__.rpartition(".")[0])
+
+    def _download_spec(self) -> Any:
+        if self._DOWNLOAD_SPEC is None:
+            return None
+        return getattr(self._sibling("resources"), self._DOWNLOAD_SPEC)
 
 
 class SyncClientBase(_ClientBase, Generic[OpT]):
@@ -251,7 +296,7 @@ class SyncClientBase(_ClientBase, Generic[OpT]):
         done = operations.wait(
             self._transport,
             types,
-            self.API_VERSION,
+            self._OPERATIONS_PATH,
             operation_type,
             operation,
             timeout,
@@ -260,17 +305,28 @@ class SyncClientBase(_ClientBase, Generic[OpT]):
         return done if response_type is None else operations.response_as(done, response_type)
 
     def download(self, file: Any, destination: Any, *, options: CallOptions | None = None) -> int:
-        """Stream a file's bytes to ``destination`` (a path or a binary file object).
+        """Stream media to ``destination`` (a path or a binary file object).
+
+        Redirects are followed; credentials go only to the service's own origin.
 
         Args:
-            file: A ``File``, a file name (``files/abc``) or a download URI.
+            file: A download URL; or, where the API declares a download method (the
+                Gemini API: ``files.download``), a resource name (``files/abc``) or an
+                object with a download URI or a name (a ``File``).
             destination: Where the bytes go; a path is removed again if the download fails.
             options: Per-call options.
 
         Returns:
             The number of bytes written.
         """
-        return self._transport.download(file, destination, options)
+        return media.download(
+            self._transport,
+            file,
+            destination,
+            options,
+            self._download_spec(),
+            self._DOWNLOAD_URI_FIELD,
+        )
 
     def close(self) -> None:
         if self._owns_http:
@@ -324,7 +380,7 @@ class AsyncClientBase(_ClientBase, Generic[OpT]):
         done = await operations.async_wait(
             self._transport,
             types,
-            self.API_VERSION,
+            self._OPERATIONS_PATH,
             operation_type,
             operation,
             timeout,
@@ -335,8 +391,15 @@ class AsyncClientBase(_ClientBase, Generic[OpT]):
     async def download(
         self, file: Any, destination: Any, *, options: CallOptions | None = None
     ) -> int:
-        """Stream a file's bytes to ``destination`` (see ``Client.download``)."""
-        return await self._transport.download(file, destination, options)
+        """Stream media to ``destination`` (see ``Client.download``)."""
+        return await media.async_download(
+            self._transport,
+            file,
+            destination,
+            options,
+            self._download_spec(),
+            self._DOWNLOAD_URI_FIELD,
+        )
 
     async def close(self) -> None:
         if self._owns_http:

@@ -2,8 +2,9 @@
 
 The pure parts (is it done, which type does ``response`` hold, which error does
 ``error`` mean, how long to wait next) are functions; ``wait`` and ``await_wait`` only
-poll ``GET <version>/<operation name>`` with capped exponential backoff and jitter until
-``done`` or the overall timeout.
+poll ``GET <operations path>`` (the generated client's ``_OPERATIONS_PATH``, such as
+``v1beta/{+name}``) with capped exponential backoff and jitter until ``done`` or the
+overall timeout.
 """
 
 from __future__ import annotations
@@ -66,7 +67,11 @@ def typed_payload(types: ModuleType, payload: Any) -> Any:
     if not isinstance(payload, dict) or "@type" not in payload:
         return payload
     cls = getattr(types, type_name(str(payload["@type"])), None)
-    if not (isinstance(cls, type) and issubclass(cls, msgspec.Struct)):
+    if not (
+        isinstance(cls, type)
+        and issubclass(cls, msgspec.Struct)
+        and cls.__module__ == types.__name__  # a schema, not the imported base Struct
+    ):
         return payload
     try:
         return msgspec.convert(payload, cls, strict=False)
@@ -142,11 +147,12 @@ def response_as(operation: Any, cls: type[T]) -> T:
         ) from None
 
 
-def poll_spec(api_version: str, operation_type: type) -> MethodSpec:
+def poll_spec(path: str, operation_type: type) -> MethodSpec:
+    """The GET of one operation at ``path`` (a template with one ``{+name}``)."""
     return MethodSpec(
-        f"{api_version}.operations.wait",
+        "operations.wait",
         "GET",
-        api_version + "/{+name}",
+        path,
         (PathParam("name", None, reserved=True),),
         response=operation_type,
     )
@@ -159,18 +165,21 @@ class Poller:
 
     def __init__(
         self,
-        api_version: str,
+        path: str | None,
         operation_type: type,
         operation: Any,
         timeout: float | None,
         clock: Clock = SYSTEM_CLOCK,
     ) -> None:
+        """``path``: where the operation is polled (the client's ``_OPERATIONS_PATH``), or
+        None for a caller that polls with a method of its own and only wants the
+        schedule."""
         self.name = operation_name(operation)
         # Google leaves `done` out until it is true, so an operation given as an object
         # counts as current only when it says done; otherwise the first poll is at once.
         self.current = operation if getattr(operation, "done", None) else None
         cls = type(operation) if isinstance(operation, msgspec.Struct) else operation_type
-        self.spec = poll_spec(api_version, cls)
+        self.spec = poll_spec(path, cls) if path is not None else None
         self.timeout = timeout
         self.clock = clock
         self.deadline = None if timeout is None else clock.monotonic() + timeout
@@ -196,7 +205,7 @@ class Poller:
 def wait(
     transport: Any,
     types: ModuleType,
-    api_version: str,
+    path: str,
     operation_type: type,
     operation: Any,
     timeout: float | None = DEFAULT_TIMEOUT,
@@ -204,7 +213,7 @@ def wait(
 ) -> Any:
     """Poll until ``operation`` is done; return it (response typed) or raise its error."""
     clock = getattr(transport, "clock", SYSTEM_CLOCK)
-    poller = Poller(api_version, operation_type, operation, timeout, clock)
+    poller = Poller(path, operation_type, operation, timeout, clock)
     while (delay := poller.next_delay()) is not None:
         if delay:
             clock.sleep(delay)
@@ -215,7 +224,7 @@ def wait(
 async def async_wait(
     transport: Any,
     types: ModuleType,
-    api_version: str,
+    path: str,
     operation_type: type,
     operation: Any,
     timeout: float | None = DEFAULT_TIMEOUT,
@@ -223,7 +232,7 @@ async def async_wait(
 ) -> Any:
     """The asynchronous ``wait``."""
     clock = getattr(transport, "clock", SYSTEM_CLOCK)
-    poller = Poller(api_version, operation_type, operation, timeout, clock)
+    poller = Poller(path, operation_type, operation, timeout, clock)
     while (delay := poller.next_delay()) is not None:
         if delay:
             await clock.asleep(delay)

@@ -4,7 +4,9 @@ The first page is fetched by the call that creates the pager; later pages are fe
 lazily while iterating. Iterating a pager yields the items of every page; ``.pages``
 yields the typed page responses themselves. A pager is typed by both:
 ``Pager[types.Model, types.ListModelsResponse]`` yields ``types.Model`` items and
-``types.ListModelsResponse`` pages.
+``types.ListModelsResponse`` pages. Items held in a map (Compute's
+``aggregatedList``: ``{"zones/a": {"instances": [...]}, ...}``) are yielded as
+``(key, value)`` pairs, as ``dict.items()`` would.
 """
 
 from __future__ import annotations
@@ -15,6 +17,12 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 #: The item type (``types.Model``) and the page type (``types.ListModelsResponse``).
 I = TypeVar("I")  # noqa: E741
 P = TypeVar("P")
+
+
+def page_items(page: Any, items_field: str) -> Any:
+    """The items of one page: its list, or the (key, value) pairs of its map."""
+    items = getattr(page, items_field, None) or ()
+    return items.items() if isinstance(items, dict) else items
 
 
 def next_token(page: Any) -> str | None:
@@ -43,7 +51,7 @@ class Pager(Generic[I, P]):
 
     def __iter__(self) -> Iterator[I]:
         for page in self.pages:
-            yield from getattr(page, self._items_field, None) or ()
+            yield from page_items(page, self._items_field)
 
     if not TYPE_CHECKING:
         # Fields of the first page (e.g. ``next_page_token``) read through the pager.
@@ -76,7 +84,7 @@ class AsyncPager(Generic[I, P]):
 
     async def __aiter__(self) -> AsyncIterator[I]:
         async for page in self._pages():
-            for item in getattr(page, self._items_field, None) or ():
+            for item in page_items(page, self._items_field):
                 yield item
 
     if not TYPE_CHECKING:

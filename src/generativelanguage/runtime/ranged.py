@@ -24,6 +24,7 @@ import re
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from typing import Any
 
+from . import media
 from .errors import APIConnectionError, APIError
 from .options import CallOptions
 from .retry import Schedule
@@ -226,7 +227,7 @@ def _open(transport: Any, spec: MethodSpec, first: RequestFactory, opts: CallOpt
     request = _with_range(first(opts), read)
     for _ in range(MAX_REDIRECTS):
         response = transport.send(spec, request, opts, redirects=True)
-        follow = transport.redirect_request(request, response, opts)
+        follow = media.redirect_request(transport, request, response, opts)
         if follow is None:
             return response
         response.close()
@@ -284,7 +285,7 @@ async def _aopen(transport: Any, spec: MethodSpec, first: RequestFactory, opts: 
     request = _with_range(first(opts), read)
     for _ in range(MAX_REDIRECTS):
         response = await transport.send(spec, request, opts, redirects=True)
-        follow = transport.redirect_request(request, response, opts)
+        follow = media.redirect_request(transport, request, response, opts)
         if follow is None:
             return response
         await response.aclose()

@@ -1,5 +1,5 @@
 """Turning a method call into an HTTP request: URL, query, checked headers, JSON body and
-timeouts, plus the requests of media uploads, downloads and redirects. No I/O.
+timeouts, plus the requests of media uploads. No I/O.
 
 Everything that can be wrong with the arguments is found here, before anything is sent:
 a bad path value, a body that does not fit the request type, a credential in the query,
@@ -22,7 +22,6 @@ from .options import (
     DEFAULT_STREAM_IDLE_TIMEOUT,
     CallOptions,
 )
-from .paths import PathParam
 from .spec import MethodSpec
 
 #: Query parameters that carry credentials: refused in ``extra_query`` so that a secret
@@ -218,7 +217,7 @@ class RequestBuilder:
             found.append(self.auth._token)
         return [s for s in found if s]
 
-    # -- media upload and download ------------------------------------------------------
+    # -- media upload ---------------------------------------------------------------------
 
     def upload_start(
         self,
@@ -255,7 +254,7 @@ class RequestBuilder:
                 }
             )
         request = self.http.build_request(
-            "POST",
+            spec.http_method,  # an update uploads with its own verb (PATCH, PUT)
             self.base_url + path.lstrip("/"),
             params=params or None,
             content=content,
@@ -292,33 +291,4 @@ class RequestBuilder:
         headers = {**self.headers_for(url), "x-goog-upload-command": "query"}
         return self.http.build_request(
             "POST", url, headers=headers, timeout=self.timeout(opts, False)
-        )
-
-    def download_request(self, target: Any, opts: CallOptions) -> Any:
-        """GET for a file's bytes: a ``File``, a ``files/x`` name, or a URL."""
-        url = getattr(target, "download_uri", None) or getattr(target, "name", None) or target
-        if not isinstance(url, str) or not url:
-            raise RequestValidationError(
-                f"file: expected a File, a file name or a URL, got {target!r:.200}", path="file"
-            )
-        params = None
-        if not url.startswith(("http://", "https://")):
-            name = PathParam("name", r"^files/[^/]+$", reserved=True, prefix="files/").encode(url)
-            url = f"{self.base_url}{self.api_version}/{name}:download"
-            params = {"alt": "media"}
-        return self.http.build_request(
-            "GET",
-            url,
-            params=params,
-            headers=self.headers_for(url),
-            timeout=self.timeout(opts, True),
-        )
-
-    def redirect_request(self, request: Any, response: Any, opts: CallOptions) -> Any | None:
-        location = response.headers.get("location")
-        if not (300 <= response.status_code < 400 and location):
-            return None
-        url = str(request.url.join(location))
-        return self.http.build_request(
-            "GET", url, headers=self.headers_for(url), timeout=self.timeout(opts, True)
         )

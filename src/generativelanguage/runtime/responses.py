@@ -49,9 +49,9 @@ def decode(spec: MethodSpec, content: bytes) -> Any:
     if not content.strip():
         if spec.empty_ok:
             return spec.response()
+        name = getattr(spec.response, "__name__", None) or repr(spec.response)
         raise EmptyResponseError(
-            f"{spec.id}: the service answered with an empty body where a "
-            f"{spec.response.__name__} was expected"
+            f"{spec.id}: the service answered with an empty body where a {name} was expected"
         )
     return structs.decode(spec.response, content)
 

@@ -42,9 +42,6 @@ async def _sleep(seconds: float) -> None:
 
 logger = logging.getLogger("generativelanguage")
 
-#: Redirects followed by a download before giving up.
-MAX_REDIRECTS = 10
-
 
 class _Base(RequestBuilder):
     """What the sync and async loops share: the retry policy, the clock, and turning an
@@ -269,36 +266,11 @@ class SyncTransport(_Base):
                 except self.x.TransportError as exc:
                     outcome = exc
 
-    def download(self, target: Any, destination: Any, options: CallOptions | None = None) -> int:
-        """Stream a file's bytes to ``destination`` (a path or binary file object).
+    def media(self, spec, path_values, body=None, query=None, options=None) -> Any:
+        """Call a media-download method: its bytes (``alt=media``), not JSON."""
+        from .media import fetch
 
-        The deadline bounds the wait for the answer; the bytes then flow for as long
-        as they keep coming (each read is bounded by the read timeout).
-        """
-        opts = self.options.merged(options)
-        spec = MethodSpec(f"{self.api_version}.files.download", "GET", "", streaming=True)
-        request = self.download_request(target, opts)
-        for _ in range(MAX_REDIRECTS):
-            response, budget = self.exchange(spec, request, opts, read=False, redirects=True)
-            follow = self.redirect_request(request, response, opts)
-            if follow is None:
-                break
-            response.close()
-            request = follow
-        else:
-            raise APIConnectionError(f"download: more than {MAX_REDIRECTS} redirects")
-        budget.end = None
-        try:
-            with upload.Sink(destination) as sink:
-                for chunk in response.iter_bytes():
-                    sink.write(chunk)
-                return sink.written
-        except self.x.DecodingError as exc:
-            raise responses.undecodable(exc, response) from None
-        except self.x.TransportError as exc:
-            raise self.classify(exc, request) from None
-        finally:
-            response.close()
+        return fetch(self, spec, path_values, body, query, options)
 
     def close(self) -> None:
         if self._http is not None:
@@ -469,36 +441,11 @@ class AsyncTransport(_Base):
                 except self.x.TransportError as exc:
                     outcome = exc
 
-    async def download(
-        self, target: Any, destination: Any, options: CallOptions | None = None
-    ) -> int:
-        """Stream a file's bytes to ``destination`` (see ``SyncTransport.download``)."""
-        opts = self.options.merged(options)
-        if self.auth is not None:
-            await self.auth.atoken()
-        spec = MethodSpec(f"{self.api_version}.files.download", "GET", "", streaming=True)
-        request = self.download_request(target, opts)
-        for _ in range(MAX_REDIRECTS):
-            response, budget = await self.exchange(spec, request, opts, read=False, redirects=True)
-            follow = self.redirect_request(request, response, opts)
-            if follow is None:
-                break
-            await response.aclose()
-            request = follow
-        else:
-            raise APIConnectionError(f"download: more than {MAX_REDIRECTS} redirects")
-        budget.end = None
-        try:
-            with upload.Sink(destination) as sink:
-                async for chunk in response.aiter_bytes():
-                    sink.write(chunk)
-                return sink.written
-        except self.x.DecodingError as exc:
-            raise responses.undecodable(exc, response) from None
-        except self.x.TransportError as exc:
-            raise self.classify(exc, request) from None
-        finally:
-            await response.aclose()
+    async def media(self, spec, path_values, body=None, query=None, options=None) -> Any:
+        """Call a media-download method: its bytes (``alt=media``), not JSON."""
+        from .media import async_fetch
+
+        return await async_fetch(self, spec, path_values, body, query, options)
 
     async def close(self) -> None:
         if self._http is not None:

@@ -1,4 +1,4 @@
-"""Media upload as the Gemini service speaks it, and media download.
+"""Media upload as Google's services speak it.
 
 Small payloads go in one multipart request (``X-Goog-Upload-Protocol: multipart``, a
 ``multipart/related`` body of JSON metadata then media). Larger ones use Google's
@@ -6,10 +6,7 @@ resumable protocol: ``start`` (metadata, declared length and type) answers an up
 URL; chunks follow with ``upload`` and the last with ``upload, finalize``, each at an
 ``X-Goog-Upload-Offset``. After a failed chunk the client asks the server where it got
 to (``query`` -> ``X-Goog-Upload-Size-Received``) and resumes from there instead of
-restarting. Files are read one chunk at a time, never whole.
-
-Downloads stream a file's bytes to a path or binary file object, following the
-service's redirect by hand so the API key is never sent to another origin.
+restarting. Files are read one chunk at a time, never whole. (Downloads: ``media``.)
 
 The resumable protocol after ``start`` is written once, without I/O, as the generator
 ``resumable_steps``; the sync and async transports only carry out what it asks.
@@ -268,32 +265,3 @@ def resumable_steps(
             return decode(spec, answer.content)
         if answer.status_code < 400 and 0 <= received <= source.size:
             offset = received
-
-
-class Sink:
-    """Where downloaded bytes go: a path (opened here, removed if the download fails
-    so no truncated file is left behind) or a caller's binary file object."""
-
-    def __init__(self, destination: Any) -> None:
-        self.destination = destination
-        self.written = 0
-        self._path: str | None = None
-        self._file: Any = None
-
-    def __enter__(self) -> Sink:
-        if hasattr(self.destination, "write"):
-            self._file = self.destination
-        else:
-            self._path = os.fspath(self.destination)
-            self._file = open(self._path, "wb")  # noqa: SIM115
-        return self
-
-    def write(self, chunk: bytes) -> None:
-        self._file.write(chunk)
-        self.written += len(chunk)
-
-    def __exit__(self, exc_type: Any, *rest: Any) -> None:
-        if self._path is not None:
-            self._file.close()
-            if exc_type is not None:
-                os.unlink(self._path)

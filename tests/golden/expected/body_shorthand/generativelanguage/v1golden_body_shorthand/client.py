@@ -29,7 +29,12 @@ class Client(_mixin_tests_golden_mixins.AskingClientMixin["types.Reply"], SyncCl
 
     ROOT_URL = "https://generativelanguage.example.invalid/"
     API_VERSION = "v1golden_body_shorthand"
+    API_KEY_ENV = ()
+    CREDENTIALS_REQUIRED = False
     _OPERATION_TYPE = ""
+    _OPERATIONS_PATH = None
+    _DOWNLOAD_SPEC = None
+    _DOWNLOAD_URI_FIELD = None
 
     @cached_property
     def things(self) -> ThingsResource:
@@ -49,7 +54,12 @@ class AsyncClient(_mixin_tests_golden_mixins.AskingClientMixin["types.Reply"], A
 
     ROOT_URL = "https://generativelanguage.example.invalid/"
     API_VERSION = "v1golden_body_shorthand"
+    API_KEY_ENV = ()
+    CREDENTIALS_REQUIRED = False
     _OPERATION_TYPE = ""
+    _OPERATIONS_PATH = None
+    _DOWNLOAD_SPEC = None
+    _DOWNLOAD_URI_FIELD = None
 
     @cached_property
     def things(self) -> AsyncThingsResource:

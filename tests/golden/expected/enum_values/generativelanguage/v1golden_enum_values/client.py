@@ -25,7 +25,12 @@ class Client(SyncClientBase):
 
     ROOT_URL = "https://generativelanguage.example.invalid/"
     API_VERSION = "v1golden_enum_values"
+    API_KEY_ENV = ()
+    CREDENTIALS_REQUIRED = False
     _OPERATION_TYPE = ""
+    _OPERATIONS_PATH = None
+    _DOWNLOAD_SPEC = None
+    _DOWNLOAD_URI_FIELD = None
 
     @cached_property
     def candidates(self) -> CandidatesResource:
@@ -44,7 +49,12 @@ class AsyncClient(AsyncClientBase):
 
     ROOT_URL = "https://generativelanguage.example.invalid/"
     API_VERSION = "v1golden_enum_values"
+    API_KEY_ENV = ()
+    CREDENTIALS_REQUIRED = False
     _OPERATION_TYPE = ""
+    _OPERATIONS_PATH = None
+    _DOWNLOAD_SPEC = None
+    _DOWNLOAD_URI_FIELD = None
 
     @cached_property
     def candidates(self) -> AsyncCandidatesResource:

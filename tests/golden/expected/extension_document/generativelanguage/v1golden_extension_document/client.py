@@ -28,7 +28,12 @@ class Client(_mixin_tests_golden_mixins.ClientMixin, SyncClientBase):
 
     ROOT_URL = "https://generativelanguage.example.invalid/"
     API_VERSION = "v1golden_extension_document"
+    API_KEY_ENV = ()
+    CREDENTIALS_REQUIRED = False
     _OPERATION_TYPE = ""
+    _OPERATIONS_PATH = None
+    _DOWNLOAD_SPEC = None
+    _DOWNLOAD_URI_FIELD = None
 
     @cached_property
     def notes(self) -> NotesResource:
@@ -55,7 +60,12 @@ class AsyncClient(_mixin_tests_golden_mixins.AsyncClientMixin, AsyncClientBase):
 
     ROOT_URL = "https://generativelanguage.example.invalid/"
     API_VERSION = "v1golden_extension_document"
+    API_KEY_ENV = ()
+    CREDENTIALS_REQUIRED = False
     _OPERATION_TYPE = ""
+    _OPERATIONS_PATH = None
+    _DOWNLOAD_SPEC = None
+    _DOWNLOAD_URI_FIELD = None
 
     @cached_property
     def notes(self) -> AsyncNotesResource:

@@ -27,7 +27,12 @@ class Client(SyncClientBase["types.Operation"]):
 
     ROOT_URL = "https://generativelanguage.example.invalid/"
     API_VERSION = "v1golden_long_running_operation"
+    API_KEY_ENV = ()
+    CREDENTIALS_REQUIRED = False
     _OPERATION_TYPE = "Operation"
+    _OPERATIONS_PATH = None
+    _DOWNLOAD_SPEC = None
+    _DOWNLOAD_URI_FIELD = None
 
     @cached_property
     def tuned_models(self) -> TunedModelsResource:
@@ -46,7 +51,12 @@ class AsyncClient(AsyncClientBase["types.Operation"]):
 
     ROOT_URL = "https://generativelanguage.example.invalid/"
     API_VERSION = "v1golden_long_running_operation"
+    API_KEY_ENV = ()
+    CREDENTIALS_REQUIRED = False
     _OPERATION_TYPE = "Operation"
+    _OPERATIONS_PATH = None
+    _DOWNLOAD_SPEC = None
+    _DOWNLOAD_URI_FIELD = None
 
     @cached_property
     def tuned_models(self) -> AsyncTunedModelsResource:

@@ -24,7 +24,12 @@ class Client(SyncClientBase):
 
     ROOT_URL = "https://generativelanguage.example.invalid/"
     API_VERSION = "v1golden_media_upload"
+    API_KEY_ENV = ()
+    CREDENTIALS_REQUIRED = False
     _OPERATION_TYPE = ""
+    _OPERATIONS_PATH = None
+    _DOWNLOAD_SPEC = None
+    _DOWNLOAD_URI_FIELD = None
 
     @cached_property
     def media(self) -> MediaResource:
@@ -42,7 +47,12 @@ class AsyncClient(AsyncClientBase):
 
     ROOT_URL = "https://generativelanguage.example.invalid/"
     API_VERSION = "v1golden_media_upload"
+    API_KEY_ENV = ()
+    CREDENTIALS_REQUIRED = False
     _OPERATION_TYPE = ""
+    _OPERATIONS_PATH = None
+    _DOWNLOAD_SPEC = None
+    _DOWNLOAD_URI_FIELD = None
 
     @cached_property
     def media(self) -> AsyncMediaResource:

@@ -27,7 +27,12 @@ class Client(SyncClientBase):
 
     ROOT_URL = "https://generativelanguage.example.invalid/"
     API_VERSION = "v1golden_nested_anonymous_object"
+    API_KEY_ENV = ()
+    CREDENTIALS_REQUIRED = False
     _OPERATION_TYPE = ""
+    _OPERATIONS_PATH = None
+    _DOWNLOAD_SPEC = None
+    _DOWNLOAD_URI_FIELD = None
 
     @cached_property
     def outers(self) -> OutersResource:
@@ -47,7 +52,12 @@ class AsyncClient(AsyncClientBase):
 
     ROOT_URL = "https://generativelanguage.example.invalid/"
     API_VERSION = "v1golden_nested_anonymous_object"
+    API_KEY_ENV = ()
+    CREDENTIALS_REQUIRED = False
     _OPERATION_TYPE = ""
+    _OPERATIONS_PATH = None
+    _DOWNLOAD_SPEC = None
+    _DOWNLOAD_URI_FIELD = None
 
     @cached_property
     def outers(self) -> AsyncOutersResource:
