@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pytest
 
-from codegen.__main__ import generate_document
 from codegen.ir import Version
+from codegen.pipeline import generate_document
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = Path(__file__).parent / "fixtures" / "hostile.json"

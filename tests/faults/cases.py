@@ -442,6 +442,15 @@ CASES: list[Case] = [
         call="stream",
     ),
     Case(
+        "gzip-corrupt-download",
+        "a download declared gzip whose bytes are not gzip",
+        "ResponseDecodeError naming the encoding; no file left behind",
+        0.5 + SLACK,
+        script(respond(200, b"this is not gzip" * 4, {"content-encoding": "gzip"})),
+        raises(errors.ResponseDecodeError, requests=1, text="gzip"),
+        call="download",
+    ),
+    Case(
         "garbage-status-line",
         "bytes that are not HTTP instead of a status line",
         f"retried; APIConnectionError after {ATTEMPTS} attempts",

@@ -172,6 +172,8 @@ def test_fault(case: Case, backend: str, mode: str, fault_server, records, tmp_p
         case.check(outcome)
         assert outcome.elapsed < case.bound, f"took {outcome.elapsed:.2f} s, bound {case.bound} s"
         assert not leaked_secrets(outcome.error, records.texts), "a credential leaked"
+        if case.call == "download" and outcome.error is not None:
+            assert not (tmp_path / "download.bin").exists(), "a partial file was left behind"
         if case.hangs_up:
             assert outcome.hung_up == 0, "the client kept the abandoned connection open"
         if session is not None:

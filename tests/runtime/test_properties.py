@@ -22,9 +22,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from codegen import ir
-from codegen.__main__ import document_extensions
 from codegen.build import build_version
 from codegen.load import parse_document
+from codegen.pipeline import document_extensions
 from generativelanguage.runtime import structs
 from generativelanguage.runtime.errors import ResponseDecodeError
 from tests.support import discovery as d

@@ -22,6 +22,7 @@ from typing import Any
 
 from .errors import APIConnectionError, RequestValidationError
 from .options import CallOptions
+from .responses import undecodable
 from .transport import MethodSpec
 
 MAX_REDIRECTS = 10
@@ -159,6 +160,8 @@ class Media(_MediaBase):
             yield from self._response.iter_bytes(chunk_size)
         except self._transport.x.TransportError as exc:
             raise self._transport.classify(exc) from None
+        except self._transport.x.DecodingError as exc:  # a content-encoding that lies
+            raise undecodable(exc, self._response) from None
         finally:
             self._response.close()
 
@@ -193,6 +196,8 @@ class AsyncMedia(_MediaBase):
                 yield chunk
         except self._transport.x.TransportError as exc:
             raise self._transport.classify(exc) from None
+        except self._transport.x.DecodingError as exc:  # a content-encoding that lies
+            raise undecodable(exc, self._response) from None
         finally:
             await self._response.aclose()
 
