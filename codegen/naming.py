@@ -75,7 +75,11 @@ def safe_identifier(name: str, reserved: frozenset[str] = RESERVED) -> str:
     """Append ``_`` to keywords and to names the generated scope reserves; prefix ``_``
     to a name that cannot start an identifier (``3dModel`` -> ``_3d_model``)."""
     if not name.isidentifier():
-        name = "_" + name
+        # A Discovery id is any string (``foo.bar``, ``3d-model``): characters a name
+        # cannot hold become "_", and a leading digit gets one in front.
+        name = _NON_IDENT.sub("_", name)
+        if not name.isidentifier():
+            name = "_" + name
     if keyword.iskeyword(name) or name in reserved:
         return name + "_"
     return name

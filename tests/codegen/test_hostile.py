@@ -105,7 +105,7 @@ thing = structs.decode(types.Thing, json.dumps({
     "__slots__": "f", "_t": "g", "omit_defaults": "h", "with space": "i", "dash-name": "j",
     "3dModel": "k", "naïve": "l", "": "m", "kind": "\"\"\"",
     "ref": {"for": "x", "None": "y", "True": "z"}, "strs": {"str": "s", "int": "7"},
-    "nested": {"deep": "q", "class": "r"}, "list": [{"value": "v"}],
+    "nested": {"deep": "q", "class": "r"}, "list": [{"value": "v"}], "dotted": {"v": "w"},
 }))
 out = {
     "wire": json.loads(structs.encode(thing)),
@@ -156,6 +156,7 @@ def test_the_package_imports_and_decodes_under_wire_names(probe):
     assert wire["ref"] == {"for": "x", "None": "y", "True": "z"}
     assert wire["strs"] == {"str": "s", "int": "7"}
     assert wire["list"] == [{"value": "v"}]
+    assert wire["dotted"] == {"v": "w"}
     # Colliding names all got a field of their own.
     assert (
         len(set(probe["fields"]))
@@ -166,6 +167,8 @@ def test_the_package_imports_and_decodes_under_wire_names(probe):
 
 def test_schema_names_that_cannot_be_classes_are_escaped(probe):
     assert {"class_", "str_", "Struct_", "msgspec_", "types_", "Thing"} <= set(probe["classes"])
+    # An id that is no identifier at all (Discovery ids are free-form strings).
+    assert "dotted_name_3d" in probe["classes"]
     assert {"call", "close", "del_", "stream_things"} <= set(probe["methods"])
     assert probe["client"].startswith("Client(")
 
