@@ -67,6 +67,13 @@ def events(n: int) -> bytes:
     return b"".join(event(i, final=i == n - 1) for i in range(n))
 
 
+def named_event(i: int) -> bytes:
+    """One event of an Interactions stream (``event:``-named, with an ``event_id``)."""
+    data = {"event_type": "step.delta", "event_id": f"e{i}", "index": 0}
+    data["delta"] = {"type": "text", "text": f"part {i} "}
+    return f"event: step.delta\ndata: {json.dumps(data)}\n\n".encode()
+
+
 @dataclass
 class Outcome:
     """What a call did, for a case's check."""
@@ -91,8 +98,8 @@ class Case:
         expect: The outcome, in words.
         bound: Wall-time bound in seconds.
         steps: The server's script, built when the case runs.
-        call: ``generate`` (unary), ``stream``, ``delete`` (an ``Empty`` method) or
-            ``download``.
+        call: ``generate`` (unary), ``stream``, ``events`` (an Interactions stream of
+            named events), ``delete`` (an ``Empty`` method) or ``download``.
         check: Asserts on the outcome.
         client: Extra client arguments; ``None`` values are removed.
         hangs_up: The client must have closed its connection(s) when the call returns.
@@ -154,6 +161,13 @@ def chunks_received(n: int) -> Callable[[Outcome], None]:
     def check(o: Outcome) -> None:
         assert len(o.error.chunks) == n, f"{len(o.error.chunks)} chunks carried, not {n}"
         assert o.error.chunks == o.chunks
+
+    return check
+
+
+def events_received(n: int) -> Callable[[Outcome], None]:
+    def check(o: Outcome) -> None:
+        assert len(o.chunks) == n, f"{len(o.chunks)} events delivered, not {n}"
 
     return check
 
@@ -325,6 +339,31 @@ CASES: list[Case] = [
         ),
         both(raises(errors.StreamTimeoutError, requests=1), chunks_received(1)),
         call="stream",
+        hangs_up=True,
+    ),
+    Case(
+        "trickle-events-first-event",
+        f"Interactions stream: headers, then the first event one byte per {TRICKLE * 1000:g} ms",
+        f"StreamTimeoutError at the {DEADLINE:g} s deadline, no event",
+        T,
+        script(stream_step(fs.trickle(fs.chunk(named_event(0)), TRICKLE))),
+        both(raises(errors.StreamTimeoutError, requests=1), events_received(0)),
+        call="events",
+        hangs_up=True,
+    ),
+    Case(
+        "trickle-events-idle",
+        f"Interactions stream: one event, then the next one byte per {TRICKLE * 1000:g} ms",
+        f"StreamTimeoutError after {IDLE:g} s without a complete event, 1 event delivered",
+        IDLE + SLACK,
+        script(
+            stream_step(
+                fs.send(fs.chunk(named_event(0))), fs.trickle(fs.chunk(named_event(1)), TRICKLE)
+            )
+        ),
+        # No event named the interaction, so there is nothing to resume: one request.
+        both(raises(errors.StreamTimeoutError, requests=1), events_received(1)),
+        call="events",
         hangs_up=True,
     ),
     Case(

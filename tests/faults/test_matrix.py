@@ -79,6 +79,14 @@ async def make_call(case: Case, client: Any, chunks: list[Any], tmp: Any) -> Any
         async for chunk in _each(stream):
             chunks.append(chunk)
         return chunks
+    if case.call == "events":
+        interaction = {"model": "gemini-x", "input": "hello"}
+        stream = await _ready(
+            client.interactions.create_stream(body=interaction, options=case.options)
+        )
+        async for event in _each(stream):
+            chunks.append(event)
+        return chunks
     if case.call == "delete":
         return await _ready(client.cached_contents.delete("cachedContents/abc"))
     if case.call == "download":

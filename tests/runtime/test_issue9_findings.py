@@ -134,6 +134,67 @@ def test_stream_idle_timeout_counts_events_not_bytes(h: Harness, fault_server):
     assert session.wait_open(0) == 0
 
 
+# Streams of named events (``interactions.create_stream``) read their body under the same
+# budget: the deadline until the first event, then the idle timeout from each event.
+
+INTERACTION = {"model": "gemini-x", "input": "hello"}
+
+
+def named_event(i: int) -> bytes:
+    event = {
+        "event_type": "step.delta",
+        "event_id": f"e{i}",
+        "index": 0,
+        "delta": {"type": "text", "text": f"part {i} "},
+    }
+    return f"event: step.delta\ndata: {json.dumps(event)}\n\n".encode()
+
+
+def test_deadline_bounds_the_time_to_the_first_named_event(h: Harness, fault_server):
+    session = fault_server.script(
+        fs.step(
+            fs.send(fs.head(200, {**SSE, "transfer-encoding": "chunked"})),
+            fs.trickle(fs.chunk(named_event(0)), 0.05),
+            fs.send(fs.LAST_CHUNK),
+        )
+    )
+
+    async def scenario(client):
+        stream = await ready(client.interactions.create_stream(body=INTERACTION, options=SCALED))
+        return await collect(stream)
+
+    result, elapsed = outcome(h, scenario, base_url=session.url)
+    assert isinstance(result, errors.StreamTimeoutError), f"got {result!r}"
+    assert "no event before the deadline" in str(result)
+    assert elapsed < 0.5 + 0.4
+    assert session.wait_open(0) == 0
+
+
+def test_named_event_idle_timeout_counts_events_not_bytes(h: Harness, fault_server):
+    session = fault_server.script(
+        fs.step(
+            fs.send(fs.head(200, {**SSE, "transfer-encoding": "chunked"})),
+            fs.send(fs.chunk(named_event(0))),
+            fs.trickle(fs.chunk(named_event(1)), 0.02),
+            fs.send(fs.LAST_CHUNK),
+        )
+    )
+    received: list[Any] = []
+
+    async def scenario(client):
+        options = CallOptions(stream_idle_timeout=0.3, retry=NO_RETRY)
+        stream = await ready(client.interactions.create_stream(body=INTERACTION, options=options))
+        async for event in _each(stream):
+            received.append(event)
+
+    result, elapsed = outcome(h, scenario, base_url=session.url)
+    assert isinstance(result, errors.StreamTimeoutError), f"got {result!r}"
+    assert "idle for more than 0.3s" in str(result)
+    assert [e.event_id for e in received] == ["e0"]
+    assert elapsed < 0.3 + 0.5
+    assert session.wait_open(0) == 0
+
+
 async def _each(stream):
     if hasattr(stream, "__aiter__"):
         async for item in stream:

@@ -37,16 +37,17 @@ import msgspec
 
 from . import structs
 from .errors import (
-    APITimeoutError,
     GenerativeLanguageError,
     RequestValidationError,
     ResponseDecodeError,
     StreamInterruptedError,
+    StreamTimeoutError,
     error_from_body,
 )
 from .sse import SSEDecoder
 
 if TYPE_CHECKING:
+    from .budget import Budget
     from .options import CallOptions, RetryPolicy
     from .transport import MethodSpec
 
@@ -478,6 +479,7 @@ class _Base(Generic[T]):
         response: Any,
         idle: float,
         started: float,
+        budget: Budget,
     ) -> None:
         assert spec.events is not None and spec.response is not None
         self._t = transport
@@ -486,6 +488,9 @@ class _Base(Generic[T]):
         self._query = query
         self._opts = opts
         self._idle = idle
+        # The body is read under this budget: the call's deadline until the first event
+        # (of each response, after a resume too), then ``idle`` from each complete event.
+        self._budget = budget
         self.response = response
         policy = opts.retry or transport.retry
         self._state = Resumption(spec.events.resume, started, policy)
@@ -502,13 +507,30 @@ class _Base(Generic[T]):
         """The resumption token of the last event delivered (resume with it later)."""
         return self._state.cursor
 
-    def _cut(self, exc: Exception) -> Exception:
+    def _cut(self, exc: Exception, events: int) -> Exception:
+        """The error for a response whose body broke after ``events`` events of its own."""
         x = self._t.x
         if isinstance(exc, x.TimeoutException):
-            return APITimeoutError(
-                f"stream idle for more than {self._idle:g}s; closed before it finished"
+            if events:
+                return StreamTimeoutError(
+                    f"stream idle for more than {self._idle:g}s without a complete event; "
+                    "closed before it finished"
+                )
+            return StreamTimeoutError(
+                "no event before the deadline; closed before the stream started"
             )
         return StreamInterruptedError(f"stream interrupted before it finished: {exc}")
+
+    def _waiting(self, before: int) -> None:
+        """Back to waiting: after a complete event, the next one has ``idle`` seconds."""
+        if self._reader.events != before:
+            self._budget.extend(self._idle)
+
+    def _resumed(self, response: Any, budget: Budget) -> None:
+        if budget.end is None:
+            budget.extend(self._idle)
+        self.response, self._budget = response, budget
+        self._reader.begin(response.status_code, dict(response.headers))
 
 
 class EventStream(_Base[T]):
@@ -534,10 +556,12 @@ class EventStream(_Base[T]):
             response = self.response
             try:
                 for chunk in response.iter_bytes():
+                    before = reader.events
                     for item in reader.feed(chunk):
                         yield item
                     if reader.finished:
                         return
+                    self._waiting(before)
                 for item in reader.flush():
                     yield item
                 if reader.finished or not reader.end():
@@ -546,7 +570,7 @@ class EventStream(_Base[T]):
                     "stream ended before the server finished it (no end-of-stream event)"
                 )
             except x.TransportError as exc:
-                error = self._cut(exc)
+                error = self._cut(exc, reader.events)
             finally:
                 response.close()
             target, values, query, delay = self._state.plan(
@@ -556,10 +580,10 @@ class EventStream(_Base[T]):
                 time.sleep(delay)
             try:
                 request = self._t.build(target, values, None, query, self._opts)
-                self.response = self._t.send(target, request, self._opts)
+                resumed = self._t.exchange(target, request, self._opts, read=False)
             except GenerativeLanguageError as exc:
                 raise error from exc
-            reader.begin(self.response.status_code, dict(self.response.headers))
+            self._resumed(*resumed)
 
     def close(self) -> None:
         self.response.close()
@@ -593,10 +617,12 @@ class AsyncEventStream(_Base[T]):
             response = self.response
             try:
                 async for chunk in response.aiter_bytes():
+                    before = reader.events
                     for item in reader.feed(chunk):
                         yield item
                     if reader.finished:
                         return
+                    self._waiting(before)
                 for item in reader.flush():
                     yield item
                 if reader.finished or not reader.end():
@@ -605,7 +631,7 @@ class AsyncEventStream(_Base[T]):
                     "stream ended before the server finished it (no end-of-stream event)"
                 )
             except x.TransportError as exc:
-                error = self._cut(exc)
+                error = self._cut(exc, reader.events)
             finally:
                 await response.aclose()
             target, values, query, delay = self._state.plan(
@@ -617,10 +643,10 @@ class AsyncEventStream(_Base[T]):
                 await asyncio.sleep(delay)
             try:
                 request = self._t.build(target, values, None, query, self._opts)
-                self.response = await self._t.send(target, request, self._opts)
+                resumed = await self._t.exchange(target, request, self._opts, read=False)
             except GenerativeLanguageError as exc:
                 raise error from exc
-            reader.begin(self.response.status_code, dict(self.response.headers))
+            self._resumed(*resumed)
 
     async def close(self) -> None:
         await self.response.aclose()

@@ -193,16 +193,14 @@ class SyncTransport(_Base):
         opts = self.options.merged(options)
         started = self.clock.monotonic()
         request = self.build(spec, path_values, body, query, opts)
-        if spec.events is not None:
-            # Streams of named events keep their own reading and resumption (events.py);
-            # their body is bounded by the idle read timeout.
-            response = self.send(spec, request, opts)
-            return EventStream(
-                self, spec, path_values, query, opts, response, self.idle(opts), started
-            )
         response, budget = self.exchange(spec, request, opts, read=False)
         if budget.end is None:
             budget.extend(self.idle(opts))
+        if spec.events is not None:
+            # Streams of named events keep their own reading and resumption (events.py).
+            return EventStream(
+                self, spec, path_values, query, opts, response, self.idle(opts), started, budget
+            )
         return Stream(response, spec, self.x, self.idle(opts), budget)
 
     def paginate(self, spec, path_values, body=None, query=None, options=None) -> Pager:
@@ -368,14 +366,13 @@ class AsyncTransport(_Base):
             await self.auth.atoken()
         started = self.clock.monotonic()
         request = self.build(spec, path_values, body, query, opts)
-        if spec.events is not None:
-            response = await self.send(spec, request, opts)
-            return AsyncEventStream(
-                self, spec, path_values, query, opts, response, self.idle(opts), started
-            )
         response, budget = await self.exchange(spec, request, opts, read=False)
         if budget.end is None:
             budget.extend(self.idle(opts))
+        if spec.events is not None:
+            return AsyncEventStream(
+                self, spec, path_values, query, opts, response, self.idle(opts), started, budget
+            )
         return AsyncStream(response, spec, self.x, self.idle(opts), budget)
 
     async def paginate(self, spec, path_values, body=None, query=None, options=None) -> AsyncPager:
