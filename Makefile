@@ -73,16 +73,13 @@ soak: venv
 	$(PY) -m tests.soak --write
 
 # Type checkers as users run them, over examples/, the README's code blocks and the
-# assert_type checks of tests/typing/: mypy (also run by `make test`) and pyright
-# (installed into .venv from PyPI on first use; it fetches its engine from npm).
+# assert_type checks of tests/typing/: mypy and pyright (both also run by `make test`).
 TYPECHECKED = examples tests/typing/check_client.py tests/typing/check_errors.py .tmp/readme_blocks
-PYRIGHT_VERSION ?= 1.1.414
 
 typecheck: venv
 	$(PY) -m tests.typing.readme_blocks .tmp/readme_blocks >/dev/null
 	$(PY) -m mypy -p generativelanguage.gemini
 	$(PY) -m mypy $(TYPECHECKED)
-	test -x $(BIN)/pyright || $(BIN)/pip install -q --disable-pip-version-check 'pyright[nodejs]==$(PYRIGHT_VERSION)'
 	$(BIN)/pyright src/generativelanguage/gemini $(TYPECHECKED)
 
 # Every Discovery revision in the mirror: generate, import, decode a sample.

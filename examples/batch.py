@@ -76,7 +76,7 @@ def run(count: int, live: bool) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--live", action="store_true", help="use Google's service")
     parser.add_argument("--count", type=int, help="prompts to submit (default 2000; live 10)")
     args = parser.parse_args()

@@ -86,7 +86,7 @@ def main(emulator: Emulator | None = None) -> None:
 
 
 def run(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--live", action="store_true", help="use Google's service")
     args = parser.parse_args(argv)
     if args.live or os.environ.get("GENERATIVELANGUAGE_LIVE") == "1":

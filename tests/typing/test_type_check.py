@@ -1,6 +1,6 @@
-"""mypy (strict, as configured in pyproject.toml) reports 0 errors on examples/, on the
-README's code blocks, on the assert_type checks in this folder and on the conveniences
-(generativelanguage.gemini).
+"""mypy (strict, as configured in pyproject.toml) and pyright report 0 errors on
+examples/, on the README's code blocks, on the assert_type checks in this folder and on
+the conveniences (generativelanguage.gemini).
 
 The client is checked the way users get it: installed, found through its py.typed
 markers (mypy skips a package without one and treats it as Any).
@@ -8,6 +8,7 @@ markers (mypy skips a package without one and treats it as Any).
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -50,3 +51,15 @@ def test_mypy_reports_no_error():
 
 def test_the_conveniences_pass_mypy_strict_as_installed():
     _mypy("-p", "generativelanguage.gemini")
+
+
+def test_pyright_reports_no_error():
+    paths = readme_blocks.write(BLOCKS)
+    targets = ["src/generativelanguage/gemini", "examples", "tests/typing/check_client.py"]
+    targets += ["tests/typing/check_errors.py", *(str(p) for p in paths)]
+    pyright = os.path.join(os.path.dirname(sys.executable), "pyright")
+    result = subprocess.run(
+        [pyright, *targets], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 errors" in result.stdout, result.stdout
