@@ -33,14 +33,16 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from .async_session import AsyncSession
+    from .connect import AsyncLive, Live
     from .errors import close_error
-    from .session import AsyncLive, AsyncSession, Live, Session
+    from .session import Session
     from .turns import Turn
 
 _WHERE = {
-    "AsyncLive": "session",
-    "AsyncSession": "session",
-    "Live": "session",
+    "AsyncLive": "connect",
+    "AsyncSession": "async_session",
+    "Live": "connect",
     "Session": "session",
     "Turn": "turns",
     "close_error": "errors",

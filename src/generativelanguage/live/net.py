@@ -97,9 +97,8 @@ def http_settings(http: Any) -> tuple[Any, Any]:
         url = getattr(getattr(mounted, "_pool", None), "_proxy_url", None)
         if url is None or scheme not in ("all", "https", "wss"):
             continue
-        part = lambda v: v.decode() if isinstance(v, bytes) else str(v)  # noqa: E731
         port = f":{url.port}" if url.port else ""
-        proxy = f"{part(url.scheme)}://{part(url.host)}{port}"
+        proxy = f"{_text(url.scheme)}://{_text(url.host)}{port}"
         break
     return context, proxy
 
@@ -164,3 +163,8 @@ def closed_error(exc: Any) -> errors.GenerativeLanguageError:
             "Live API: the connection dropped without a close frame (code 1006)"
         )
     return close_error(received.code, received.reason)
+
+
+def _text(value: bytes | str) -> str:
+    """A URL part as text (httpcore keeps them as bytes, httpx as str)."""
+    return value.decode() if isinstance(value, bytes) else str(value)
