@@ -78,9 +78,10 @@ TYPECHECKED = examples tests/typing/check_client.py tests/typing/check_errors.py
 
 typecheck: venv
 	$(PY) -m tests.typing.readme_blocks .tmp/readme_blocks >/dev/null
-	$(PY) -m mypy -p generativelanguage.gemini -p generativelanguage.live
+	$(PY) -m mypy -p generativelanguage.runtime -p generativelanguage.gemini -p generativelanguage.live
 	$(PY) -m mypy $(TYPECHECKED)
-	$(BIN)/pyright src/generativelanguage/gemini src/generativelanguage/live $(TYPECHECKED)
+	$(BIN)/pyright src/generativelanguage/runtime src/generativelanguage/gemini \
+		src/generativelanguage/live $(TYPECHECKED)
 
 # Every Discovery revision in the mirror: generate, import, decode a sample.
 test-revisions: venv

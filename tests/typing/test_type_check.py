@@ -1,6 +1,6 @@
 """mypy (strict, as configured in pyproject.toml) and pyright report 0 errors on
 examples/, on the README's code blocks, on the assert_type checks in this folder and on
-the conveniences (generativelanguage.gemini, generativelanguage.live).
+the handwritten packages users import (generativelanguage.runtime, .gemini and .live).
 
 The client is checked the way users get it: installed, found through its py.typed
 markers (mypy skips a package without one and treats it as Any).
@@ -49,13 +49,15 @@ def test_mypy_reports_no_error():
     _mypy(*targets, *(str(p) for p in paths))
 
 
-def test_the_conveniences_pass_mypy_strict_as_installed():
-    _mypy("-p", "generativelanguage.gemini", "-p", "generativelanguage.live")
+def test_the_runtime_and_conveniences_pass_mypy_strict_as_installed():
+    packages = ("runtime", "gemini", "live")
+    _mypy(*(arg for name in packages for arg in ("-p", f"generativelanguage.{name}")))
 
 
 def test_pyright_reports_no_error():
     paths = readme_blocks.write(BLOCKS)
-    targets = ["src/generativelanguage/gemini", "src/generativelanguage/live", "examples"]
+    targets = [f"src/generativelanguage/{name}" for name in ("runtime", "gemini", "live")]
+    targets += ["examples"]
     targets += ["tests/typing/check_client.py"]
     targets += ["tests/typing/check_errors.py", *(str(p) for p in paths)]
     pyright = os.path.join(os.path.dirname(sys.executable), "pyright")

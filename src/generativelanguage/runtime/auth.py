@@ -8,6 +8,7 @@ transport asks for a fresh token once and repeats the request (RFC 6750 section 
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import threading
 from collections.abc import Callable
@@ -45,8 +46,9 @@ class TokenSource:
     @staticmethod
     def _checked(value: Any) -> str:
         if inspect.isawaitable(value):
-            if hasattr(value, "close"):
-                value.close()  # never awaited here; avoid the "never awaited" warning
+            close = getattr(value, "close", None)
+            if close is not None:
+                close()  # never awaited here; avoid the "never awaited" warning
             raise TypeError(
                 "the credentials callable returned an awaitable; async token providers "
                 "work with AsyncClient only"
@@ -59,7 +61,7 @@ class TokenSource:
         return check_credential(value, "the token from credentials")
 
     def _fetch(self, refresh: bool) -> Any:
-        creds = self._credentials
+        creds: Any = self._credentials
         if self._is_google_auth():
             if refresh or not getattr(creds, "valid", False):
                 creds.refresh(_google_request())
@@ -100,9 +102,10 @@ class TokenSource:
 
 def _google_request() -> Any:
     try:
-        from google.auth.transport.requests import Request
+        # Imported by name: google-auth is an optional extra, without type stubs.
+        requests = importlib.import_module("google.auth.transport.requests")
     except ImportError as exc:  # pragma: no cover - depends on the optional extra
         raise ImportError(
             "refreshing google-auth credentials needs `pip install 'generativelanguage[google-auth]'`"
         ) from exc
-    return Request()
+    return requests.Request()

@@ -76,7 +76,8 @@ def clamp_timeouts(request: Any, budget: Budget) -> None:
 
 def expired(x: Any, request: Any, what: str = "the deadline") -> Exception:
     """The backend's ``ReadTimeout`` for a budget that ran out."""
-    return x.ReadTimeout(f"{what} expired", request=request)
+    error: Exception = x.ReadTimeout(f"{what} expired", request=request)
+    return error
 
 
 # -- sync: a network backend that obeys the current budget ---------------------------------
@@ -100,7 +101,8 @@ class _Stream:
         self._core = core
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._inner.read(max_bytes, _clamp(timeout, self._core.ReadTimeout))
+        data: bytes = self._inner.read(max_bytes, _clamp(timeout, self._core.ReadTimeout))
+        return data
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
         self._inner.write(buffer, _clamp(timeout, self._core.WriteTimeout))
@@ -174,7 +176,7 @@ def install(http: Any) -> bool:
         backend = getattr(pool, "_network_backend", None)
         if backend is None or not hasattr(backend, "connect_tcp"):
             complete = False
-        elif not isinstance(backend, _Backend):
+        elif pool is not None and not isinstance(backend, _Backend):
             pool._network_backend = _Backend(backend)
     return complete
 
@@ -243,6 +245,7 @@ class _AsyncBudgetStream:
             else:
                 if left <= 0:
                     raise expired(self._x, self._request)
+                chunk = b""
                 with anyio.move_on_after(left) as scope:
                     try:
                         chunk = await it.__anext__()

@@ -221,14 +221,15 @@ class _ClientBase:
     # keep client construction cheap.
     _OPERATION_TYPE = ""
 
-    def _operation_types(self) -> tuple[Any, Any]:
+    def _operation_types(self) -> tuple[Any, Any, str]:
+        """The version's types module, its Operation type and where operations are polled."""
         if self._OPERATIONS_PATH is None:
             raise NotImplementedError(
                 f"{type(self).__name__}: this API describes no operations.get method, so "
                 "there is nowhere to poll; call the resource's own get method instead"
             )
         types = self._sibling("types")
-        return types, getattr(types, self._OPERATION_TYPE, None)
+        return types, getattr(types, self._OPERATION_TYPE, None), self._OPERATIONS_PATH
 
     def _sibling(self, module: str) -> Any:
         """The generated module ``module`` beside this client (imported on first use)."""
@@ -292,11 +293,11 @@ class SyncClientBase(_ClientBase, Generic[OpT]):
             ResponseDecodeError: ``response_type`` given, and the operation's response
                 is missing or of another type.
         """
-        types, operation_type = self._operation_types()
+        types, operation_type, path = self._operation_types()
         done = operations.wait(
             self._transport,
             types,
-            self._OPERATIONS_PATH,
+            path,
             operation_type,
             operation,
             timeout,
@@ -376,11 +377,11 @@ class AsyncClientBase(_ClientBase, Generic[OpT]):
         options: CallOptions | None = None,
     ) -> Any:
         """Poll a long-running operation until it is done (see ``Client.wait_operation``)."""
-        types, operation_type = self._operation_types()
+        types, operation_type, path = self._operation_types()
         done = await operations.async_wait(
             self._transport,
             types,
-            self._OPERATIONS_PATH,
+            path,
             operation_type,
             operation,
             timeout,

@@ -406,7 +406,10 @@ class Resumption:
     def record(self, item: Any) -> bool:
         """Record ``item``; False when it was delivered before (skip it)."""
         attr = self._cursor_attr
-        cursor = item.event_id if type(item) is UnknownEvent else getattr(item, attr)
+        if type(item) is UnknownEvent:
+            cursor = item.event_id
+        else:
+            cursor = getattr(item, attr) if attr is not None else None
         if cursor is not None:
             if cursor in self.seen:
                 return False

@@ -56,12 +56,12 @@ def check_header(name: Any, value: Any, source: str) -> str:
             f"{source}: the value of header {name!r} must be a string, not {type(value).__name__}",
             path=f"{source}.{name}",
         )
-    value = value.strip(" \t")
-    if not _VALUE.match(value):
+    text: str = value.strip(" \t")
+    if not _VALUE.match(text):
         raise RequestValidationError(
             f"{source}: the value of header {name!r} {_BAD_VALUE}", path=f"{source}.{name}"
         )
-    return value
+    return text
 
 
 def check_headers(headers: Mapping[str, Any] | None, source: str) -> dict[str, str]:
@@ -87,16 +87,16 @@ def check_credential(value: Any, source: str) -> str:
         raise RequestValidationError(
             f"{source}: expected a string, got {type(value).__name__}", path=source
         )
-    value = value.strip()
-    if not value:
+    text: str = value.strip()
+    if not text:
         raise RequestValidationError(f"{source}: the credential is empty", path=source)
-    if not _CREDENTIAL.match(value):
+    if not _CREDENTIAL.match(text):
         raise RequestValidationError(
             f"{source} contains characters that cannot be sent in an HTTP header (spaces, "
             "control characters or non-ASCII); check how it was copied",
             path=source,
         )
-    return value
+    return text
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:

@@ -32,7 +32,14 @@ def _media_query(query: Mapping[str, Any] | None) -> dict[str, Any]:
     return {**(query or {}), "alt": "media"}
 
 
-def media_request(transport: Any, spec: MethodSpec, path_values, body, query, opts) -> Any:
+def media_request(
+    transport: Any,
+    spec: MethodSpec,
+    path_values: tuple[Any, ...],
+    body: Any,
+    query: Mapping[str, Any] | None,
+    opts: CallOptions,
+) -> Any:
     """The first request of a media download: the method's own, with ``alt=media``
     and the timeouts of a stream (bytes may pause, the transfer may be long)."""
     request = transport.build(spec, path_values, body, _media_query(query), opts)
@@ -60,7 +67,9 @@ def _url_spec(transport: Any) -> MethodSpec:
     return MethodSpec(f"{transport.api_version}.download", "GET", "", streaming=True)
 
 
-def resolve(transport: Any, target: Any, spec: MethodSpec | None, uri_field: str | None):
+def resolve(
+    transport: Any, target: Any, spec: MethodSpec | None, uri_field: str | None
+) -> tuple[str, str]:
     """What ``Client.download`` fetches for ``target``: ("url", url) or ("name", name).
 
     A URL is fetched as it is; an object with a download URI (``uri_field``) by that
@@ -101,8 +110,8 @@ class _Sink:
         if hasattr(self.destination, "write"):
             self._file = self.destination
         else:
-            self._path = os.fspath(self.destination)
-            self._file = open(self._path, "wb")  # noqa: SIM115
+            path = self._path = os.fspath(self.destination)
+            self._file = open(path, "wb")  # noqa: SIM115
         return self
 
     def write(self, chunk: bytes) -> None:
@@ -125,11 +134,12 @@ class _MediaBase:
     @property
     def headers(self) -> Mapping[str, str]:
         """The response headers (``content-type``, ``content-length``, ...)."""
-        return self._response.headers
+        headers: Mapping[str, str] = self._response.headers
+        return headers
 
     @property
     def content_type(self) -> str | None:
-        return self._response.headers.get("content-type")
+        return self.headers.get("content-type")
 
     @property
     def size(self) -> int | None:
@@ -220,7 +230,14 @@ class AsyncMedia(_MediaBase):
 # -- the exchanges: sync and async differ only in the lines that do I/O --------------
 
 
-def fetch(transport: Any, spec: MethodSpec, path_values, body=None, query=None, options=None):
+def fetch(
+    transport: Any,
+    spec: MethodSpec,
+    path_values: tuple[Any, ...],
+    body: Any = None,
+    query: Mapping[str, Any] | None = None,
+    options: CallOptions | None = None,
+) -> Media:
     """Send a media method's request, follow redirects; the open ``Media``."""
     opts = transport.options.merged(options)
     request = media_request(transport, spec, path_values, body, query, opts)
@@ -239,15 +256,28 @@ def follow(transport: Any, spec: MethodSpec, request: Any, opts: CallOptions) ->
     raise APIConnectionError(f"{spec.id}: more than {MAX_REDIRECTS} redirects")
 
 
-def download_request(transport, target, opts, spec, uri_field) -> tuple[MethodSpec, Any]:
+def download_request(
+    transport: Any,
+    target: Any,
+    opts: CallOptions,
+    spec: MethodSpec | None,
+    uri_field: str | None,
+) -> tuple[MethodSpec, Any]:
     """The spec and first request of ``Client.download`` for ``target`` (see ``resolve``)."""
     kind, value = resolve(transport, target, spec, uri_field)
-    if kind == "url":
+    if kind == "url" or spec is None:  # resolve gives a name only with a spec
         return spec or _url_spec(transport), url_request(transport, value, opts)
     return spec, media_request(transport, spec, (value,), None, None, opts)
 
 
-def download(transport, target, destination, options, spec, uri_field) -> int:
+def download(
+    transport: Any,
+    target: Any,
+    destination: Any,
+    options: CallOptions | None,
+    spec: MethodSpec | None,
+    uri_field: str | None,
+) -> int:
     """``Client.download``: stream ``target``'s bytes to ``destination``."""
     opts = transport.options.merged(options)
     spec, request = download_request(transport, target, opts, spec, uri_field)
@@ -255,8 +285,13 @@ def download(transport, target, destination, options, spec, uri_field) -> int:
 
 
 async def async_fetch(
-    transport: Any, spec: MethodSpec, path_values, body=None, query=None, options=None
-):
+    transport: Any,
+    spec: MethodSpec,
+    path_values: tuple[Any, ...],
+    body: Any = None,
+    query: Mapping[str, Any] | None = None,
+    options: CallOptions | None = None,
+) -> AsyncMedia:
     """The asynchronous ``fetch``."""
     opts = transport.options.merged(options)
     if transport.auth is not None:
@@ -265,7 +300,7 @@ async def async_fetch(
     return AsyncMedia(await async_follow(transport, spec, request, opts), transport)
 
 
-async def async_follow(transport: Any, spec: MethodSpec, request: Any, opts: CallOptions):
+async def async_follow(transport: Any, spec: MethodSpec, request: Any, opts: CallOptions) -> Any:
     for _ in range(MAX_REDIRECTS + 1):
         response = await transport.send(spec, request, opts, redirects=True)
         after = redirect_request(transport, request, response, opts)
@@ -276,7 +311,14 @@ async def async_follow(transport: Any, spec: MethodSpec, request: Any, opts: Cal
     raise APIConnectionError(f"{spec.id}: more than {MAX_REDIRECTS} redirects")
 
 
-async def async_download(transport, target, destination, options, spec, uri_field) -> int:
+async def async_download(
+    transport: Any,
+    target: Any,
+    destination: Any,
+    options: CallOptions | None,
+    spec: MethodSpec | None,
+    uri_field: str | None,
+) -> int:
     """The asynchronous ``download``."""
     opts = transport.options.merged(options)
     if transport.auth is not None:

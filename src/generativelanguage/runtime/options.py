@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 #: Seconds. Generation with thinking models can take minutes before the first byte,
 #: so the read timeout is long but finite; connecting should never take long.
@@ -89,7 +90,7 @@ class CallOptions:
     retry: RetryPolicy | None = None
     extra_headers: Mapping[str, str] = field(default_factory=dict)
     extra_query: Mapping[str, object] = field(default_factory=dict)
-    raw_response: list | None = None
+    raw_response: list[Any] | None = None
 
     def merged(self, other: CallOptions | None) -> CallOptions:
         """``other`` on top of ``self``: set values win, headers and query are combined."""

@@ -65,7 +65,9 @@ class PathParam:
 
     def encode(self, value: object) -> str:
         """The checked, percent-encoded text to put in the URL for ``value``."""
-        cached = self._cache.get(value) if type(value) is str else None
+        if type(value) is not str:
+            return self._encode(value)  # refused, with the type named
+        cached = self._cache.get(value)
         if cached is not None:
             return cached
         encoded = self._encode(value)
@@ -76,7 +78,7 @@ class PathParam:
     def _encode(self, value: object) -> str:
         if not isinstance(value, str):
             raise self._fail(value, f"is a {type(value).__name__}, not a str")
-        value = self.complete(value)
+        value = str(self.complete(value))
         if self.pattern:
             regex = self._regex
             if regex is None:

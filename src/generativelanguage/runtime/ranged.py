@@ -210,7 +210,9 @@ def iter_download(
             transport.clock.sleep(delay)
 
 
-def _next(transport: Any, schedule: Schedule, progressed: bool, error: Any):
+def _next(
+    transport: Any, schedule: Schedule, progressed: bool, error: Any
+) -> tuple[Schedule, float]:
     """The schedule of the next attempt and the seconds before it: none after progress
     (the connection broke, or the server sent part of the range; a new run of attempts
     starts, with its own deadline), else the retry policy's backoff.
@@ -223,7 +225,9 @@ def _next(transport: Any, schedule: Schedule, progressed: bool, error: Any):
     return schedule, schedule.failed(error, True)
 
 
-def _open(transport: Any, spec: MethodSpec, first: RequestFactory, opts: CallOptions, read):
+def _open(
+    transport: Any, spec: MethodSpec, first: RequestFactory, opts: CallOptions, read: RangedRead
+) -> Any:
     request = _with_range(first(opts), read)
     for _ in range(MAX_REDIRECTS):
         response = transport.send(spec, request, opts, redirects=True)
@@ -281,7 +285,9 @@ async def aiter_download(
             await transport.clock.asleep(delay)
 
 
-async def _aopen(transport: Any, spec: MethodSpec, first: RequestFactory, opts: CallOptions, read):
+async def _aopen(
+    transport: Any, spec: MethodSpec, first: RequestFactory, opts: CallOptions, read: RangedRead
+) -> Any:
     request = _with_range(first(opts), read)
     for _ in range(MAX_REDIRECTS):
         response = await transport.send(spec, request, opts, redirects=True)

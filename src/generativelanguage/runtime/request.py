@@ -112,7 +112,7 @@ class RequestBuilder:
             return self._timeouts[key]
         except (KeyError, TypeError):  # TypeError: an unhashable custom timeout object
             pass
-        t = opts.timeout
+        t: Any = opts.timeout
         if isinstance(t, (int, float)):
             t = self.x.Timeout(float(t))
         elif t is None:
@@ -231,7 +231,7 @@ class RequestBuilder:
         """The first request of an upload, and whether it is a (one-shot) multipart one."""
         if spec.upload_template is None:
             raise RequestValidationError(f"{spec.id} does not accept media", path="file")
-        upload.check_limits(source, spec.upload)
+        upload.check_limits(source, spec.upload or {})
         values = {p.name: v for p, v in zip(spec.path_params, path_values, strict=True)}
         path = spec.upload_template.expand(values)
         metadata = upload.metadata_bytes(spec.request, unbind_path_fields(spec, body, values))
@@ -270,9 +270,11 @@ class RequestBuilder:
                 "the upload start answered without an X-Goog-Upload-URL header",
                 response.headers.get("content-type", ""),
             )
-        return url
+        return str(url)
 
-    def chunk_request(self, url: str, opts: CallOptions, data: bytes, offset: int, last: bool):
+    def chunk_request(
+        self, url: str, opts: CallOptions, data: bytes, offset: int, last: bool
+    ) -> Any:
         headers = {
             **self.headers_for(url),
             "x-goog-upload-command": "upload, finalize" if last else "upload",

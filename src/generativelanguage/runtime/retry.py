@@ -90,8 +90,11 @@ def retry_hint(error: APIError, now: float | None = None) -> float | None:
             pass
     info = error.detail("RetryInfo")
     if info is not None:
+        delay = info.get("retryDelay")
+        if not isinstance(delay, str):
+            return None
         try:
-            return parse_duration(info.get("retryDelay")).total_seconds()
+            return parse_duration(delay).total_seconds()
         except ValueError:
             return None
     return None
@@ -200,9 +203,11 @@ class Schedule:
             )
             retryable = True
         error.attempts = self.attempts
-        hint = retry_hint(error, self.clock.time()) if isinstance(error, APIError) else None
-        if hint is not None:
-            error.retry_after = hint
+        hint = None
+        if isinstance(error, APIError):
+            hint = retry_hint(error, self.clock.time())
+            if hint is not None:
+                error.retry_after = hint
         if not retryable or self.attempts >= self.policy.max_attempts:
             raise error
         if hint is not None:

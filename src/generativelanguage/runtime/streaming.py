@@ -53,7 +53,8 @@ class _Decoding(Generic[T]):
         if _ERROR_EVENT.match(data):
             raise error_from_body(self.status, data.encode(), self.headers)
         try:
-            return self.decoder.decode(data)
+            chunk: T = self.decoder.decode(data)
+            return chunk
         except (msgspec.ValidationError, msgspec.DecodeError):
             try:
                 return structs.decode(self.type, data)
@@ -93,6 +94,8 @@ class _Progress(Generic[T]):
 
     def __init__(self, spec: MethodSpec, response: Any, budget: Budget, idle: float) -> None:
         self.spec = spec
+        if spec.response is None:
+            raise TypeError(f"{spec.id} declares no response type to stream")
         self.decoding: _Decoding[T] = _Decoding(
             spec.response, response.status_code, dict(response.headers)
         )

@@ -43,10 +43,10 @@ class Struct(msgspec.Struct, omit_defaults=True, repr_omit_defaults=True, gc=Fal
 
 _encoder = msgspec.json.Encoder()
 encode = _encoder.encode
-_decoders: dict[Any, msgspec.json.Decoder] = {}
+_decoders: dict[Any, msgspec.json.Decoder[Any]] = {}
 
 
-def decoder(type_: Any) -> msgspec.json.Decoder:
+def decoder(type_: Any) -> msgspec.json.Decoder[Any]:
     """The cached lenient decoder for ``type_``."""
     dec = _decoders.get(type_)
     if dec is None:
@@ -57,7 +57,8 @@ def decoder(type_: Any) -> msgspec.json.Decoder:
 def decode(type_: type[T], data: bytes | str) -> T:
     """Decode JSON into ``type_``; raise ``ResponseDecodeError`` naming the problem."""
     try:
-        return decoder(type_).decode(data)
+        value: T = decoder(type_).decode(data)
+        return value
     except msgspec.ValidationError as exc:
         if "base64" in str(exc):
             return _decode_repairing_base64(type_, data, exc)
@@ -113,7 +114,9 @@ def _convert_repairing_base64(obj: Any, type_: type[T], exc: msgspec.ValidationE
     raise exc
 
 
-def _decode_repairing_base64(type_: type[T], data: bytes | str, first: Exception) -> T:
+def _decode_repairing_base64(
+    type_: type[T], data: bytes | str, first: msgspec.ValidationError
+) -> T:
     try:
         obj = msgspec.json.decode(data)
         return _convert_repairing_base64(obj, type_, first)
@@ -212,7 +215,9 @@ class _BadBody(Exception):
         return what + "".join(reversed(self.parts))
 
 
-def _unknown_key(cls: type, key: Any, by_key: dict[str, _Field], names: tuple[str, ...]):
+def _unknown_key(
+    cls: type, key: Any, by_key: dict[str, _Field], names: tuple[str, ...]
+) -> _BadBody:
     import difflib  # error path only
 
     close = difflib.get_close_matches(str(key), list(by_key), n=1)

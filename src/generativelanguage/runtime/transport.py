@@ -12,6 +12,7 @@ underneath.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from . import budget as budgets
@@ -42,6 +43,19 @@ async def _sleep(seconds: float) -> None:
 
 logger = logging.getLogger("generativelanguage")
 
+#: The values of a method's path parameters, in ``parameterOrder``.
+PathValues = tuple[Any, ...]
+#: A method's query parameters (wire names).
+Query = Mapping[str, Any] | None
+#: ``progress(sent, total)`` of an upload.
+Progress = Callable[[int, int], None] | None
+
+
+def _items_field(spec: MethodSpec) -> str:
+    if spec.items_field is None:
+        raise TypeError(f"{spec.id} is not a paginated method (no items field)")
+    return spec.items_field
+
 
 class _Base(RequestBuilder):
     """What the sync and async loops share: the retry policy, the clock, and turning an
@@ -69,7 +83,9 @@ class _Base(RequestBuilder):
     def idle(self, opts: CallOptions) -> float:
         return opts.stream_idle_timeout or DEFAULT_STREAM_IDLE_TIMEOUT
 
-    def log(self, spec: MethodSpec, request: Any, status: Any, started: float, attempt: int):
+    def log(
+        self, spec: MethodSpec, request: Any, status: Any, started: float, attempt: int
+    ) -> None:
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
                 "%s %s %s -> %s in %.1f ms (attempt %d)",
@@ -149,9 +165,11 @@ class SyncTransport(_Base):
                 finally:
                     response.close()
             except self.x.DecodingError as exc:
-                response.close()
+                if response is not None:
+                    response.close()
                 # Not retryable: failed() raises it (with the attempts made).
-                schedule.failed(responses.undecodable(exc, response), False)
+                error: GenerativeLanguageError = responses.undecodable(exc, response)
+                retryable = False
             except self.x.TransportError as exc:
                 if response is None:
                     self.log(spec, request, type(exc).__name__, t0, schedule.attempts)
@@ -163,7 +181,7 @@ class SyncTransport(_Base):
                     retryable = not self.usable(response, redirects) and (
                         response.status_code in schedule.policy.statuses
                     )
-                error: GenerativeLanguageError = self.classify(exc, request)
+                error = self.classify(exc, request)
             else:
                 if self.reauthorize(request, response.status_code, refreshed):
                     refreshed = True
@@ -182,14 +200,28 @@ class SyncTransport(_Base):
         request.headers["authorization"] = f"Bearer {self.auth.refresh()}"
         return True
 
-    def call(self, spec, path_values, body=None, query=None, options=None) -> Any:
+    def call(
+        self,
+        spec: MethodSpec,
+        path_values: PathValues,
+        body: Any = None,
+        query: Query = None,
+        options: CallOptions | None = None,
+    ) -> Any:
         opts = self.options.merged(options)
         request = self.build(spec, path_values, body, query, opts)
         response, _ = self.exchange(spec, request, opts)
         response.close()
         return responses.decode(spec, response.content)
 
-    def stream(self, spec, path_values, body=None, query=None, options=None) -> Any:
+    def stream(
+        self,
+        spec: MethodSpec,
+        path_values: PathValues,
+        body: Any = None,
+        query: Query = None,
+        options: CallOptions | None = None,
+    ) -> Any:
         opts = self.options.merged(options)
         started = self.clock.monotonic()
         request = self.build(spec, path_values, body, query, opts)
@@ -203,27 +235,34 @@ class SyncTransport(_Base):
             )
         return Stream(response, spec, self.x, self.idle(opts), budget)
 
-    def paginate(self, spec, path_values, body=None, query=None, options=None) -> Pager:
+    def paginate(
+        self,
+        spec: MethodSpec,
+        path_values: PathValues,
+        body: Any = None,
+        query: Query = None,
+        options: CallOptions | None = None,
+    ) -> Pager[Any, Any]:
         query = dict(query or {})
 
         def fetch(token: str) -> Any:
             return self.call(spec, path_values, body, {**query, "pageToken": token}, options)
 
         first = self.call(spec, path_values, body, query, options)
-        return Pager(first, spec.items_field, fetch)
+        return Pager(first, _items_field(spec), fetch)
 
     def upload(
         self,
-        spec,
-        path_values,
-        body=None,
-        query=None,
-        options=None,
+        spec: MethodSpec,
+        path_values: PathValues,
+        body: Any = None,
+        query: Query = None,
+        options: CallOptions | None = None,
         *,
-        file=None,
-        mime_type=None,
-        progress=None,
-        chunk_size=None,
+        file: Any = None,
+        mime_type: str | None = None,
+        progress: Progress = None,
+        chunk_size: int | None = None,
     ) -> Any:
         """Call a media-upload method: metadata only, or with ``file``'s bytes."""
         if file is None:
@@ -264,7 +303,14 @@ class SyncTransport(_Base):
                 except self.x.TransportError as exc:
                     outcome = exc
 
-    def media(self, spec, path_values, body=None, query=None, options=None) -> Any:
+    def media(
+        self,
+        spec: MethodSpec,
+        path_values: PathValues,
+        body: Any = None,
+        query: Query = None,
+        options: CallOptions | None = None,
+    ) -> Any:
         """Call a media-download method: its bytes (``alt=media``), not JSON."""
         from .media import fetch
 
@@ -324,9 +370,11 @@ class AsyncTransport(_Base):
                 finally:
                     await response.aclose()
             except self.x.DecodingError as exc:
-                await response.aclose()
+                if response is not None:
+                    await response.aclose()
                 # Not retryable: failed() raises it (with the attempts made).
-                schedule.failed(responses.undecodable(exc, response), False)
+                error: GenerativeLanguageError = responses.undecodable(exc, response)
+                retryable = False
             except self.x.TransportError as exc:
                 if response is None:
                     self.log(spec, request, type(exc).__name__, t0, schedule.attempts)
@@ -336,7 +384,7 @@ class AsyncTransport(_Base):
                     retryable = not self.usable(response, redirects) and (
                         response.status_code in schedule.policy.statuses
                     )
-                error: GenerativeLanguageError = self.classify(exc, request)
+                error = self.classify(exc, request)
             else:
                 if response.status_code == 401 and not refreshed and self.auth is not None:
                     if self.auth.refreshable:
@@ -351,7 +399,14 @@ class AsyncTransport(_Base):
             self.log_retry(spec, delay, error)
             await self.clock.asleep(delay)
 
-    async def call(self, spec, path_values, body=None, query=None, options=None) -> Any:
+    async def call(
+        self,
+        spec: MethodSpec,
+        path_values: PathValues,
+        body: Any = None,
+        query: Query = None,
+        options: CallOptions | None = None,
+    ) -> Any:
         opts = self.options.merged(options)
         if self.auth is not None:
             await self.auth.atoken()  # an async provider is awaited here, then cached
@@ -360,7 +415,14 @@ class AsyncTransport(_Base):
         await response.aclose()
         return responses.decode(spec, response.content)
 
-    async def stream(self, spec, path_values, body=None, query=None, options=None) -> Any:
+    async def stream(
+        self,
+        spec: MethodSpec,
+        path_values: PathValues,
+        body: Any = None,
+        query: Query = None,
+        options: CallOptions | None = None,
+    ) -> Any:
         opts = self.options.merged(options)
         if self.auth is not None:
             await self.auth.atoken()
@@ -375,27 +437,34 @@ class AsyncTransport(_Base):
             )
         return AsyncStream(response, spec, self.x, self.idle(opts), budget)
 
-    async def paginate(self, spec, path_values, body=None, query=None, options=None) -> AsyncPager:
+    async def paginate(
+        self,
+        spec: MethodSpec,
+        path_values: PathValues,
+        body: Any = None,
+        query: Query = None,
+        options: CallOptions | None = None,
+    ) -> AsyncPager[Any, Any]:
         query = dict(query or {})
 
         async def fetch(token: str) -> Any:
             return await self.call(spec, path_values, body, {**query, "pageToken": token}, options)
 
         first = await self.call(spec, path_values, body, query, options)
-        return AsyncPager(first, spec.items_field, fetch)
+        return AsyncPager(first, _items_field(spec), fetch)
 
     async def upload(
         self,
-        spec,
-        path_values,
-        body=None,
-        query=None,
-        options=None,
+        spec: MethodSpec,
+        path_values: PathValues,
+        body: Any = None,
+        query: Query = None,
+        options: CallOptions | None = None,
         *,
-        file=None,
-        mime_type=None,
-        progress=None,
-        chunk_size=None,
+        file: Any = None,
+        mime_type: str | None = None,
+        progress: Progress = None,
+        chunk_size: int | None = None,
     ) -> Any:
         """Call a media-upload method: metadata only, or with ``file``'s bytes."""
         if file is None:
@@ -438,7 +507,14 @@ class AsyncTransport(_Base):
                 except self.x.TransportError as exc:
                     outcome = exc
 
-    async def media(self, spec, path_values, body=None, query=None, options=None) -> Any:
+    async def media(
+        self,
+        spec: MethodSpec,
+        path_values: PathValues,
+        body: Any = None,
+        query: Query = None,
+        options: CallOptions | None = None,
+    ) -> Any:
         """Call a media-download method: its bytes (``alt=media``), not JSON."""
         from .media import async_fetch
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 import logging
 import os
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from fnmatch import fnmatch
 from typing import IO, Any, BinaryIO, Union
 
@@ -103,7 +103,7 @@ class Source:
             self._owned.close()
 
 
-def check_limits(source: Source, upload: dict[str, Any]) -> None:
+def check_limits(source: Source, upload: Mapping[str, Any]) -> None:
     """Refuse what the document says the service refuses (``maxSize`` and ``accept``)."""
     max_size = upload.get("max_size")
     if max_size is not None and source.size > max_size:
