@@ -98,9 +98,13 @@ class Responses:
                     ],
                 )
             ]
+            # The recorded stream's events over and over, ending with its own last one
+            # (the chunk with finishReason): a stream without it was cut short, and
+            # clients that check (ours does) would raise.
             ev = self.events
             for i in range(n):
-                parts.append(_chunk(b"data: " + ev[i % len(ev)] + b"\r\n\r\n"))
+                event = ev[-1] if i == n - 1 else ev[i % len(ev)]
+                parts.append(_chunk(b"data: " + event + b"\r\n\r\n"))
             parts.append(b"0\r\n\r\n")
             out = self._sse[n] = b"".join(parts)
         return out
@@ -119,7 +123,8 @@ class Responses:
             ]
             ev = self.events
             for i in range(n):
-                parts.append(_chunk((b"[" if i == 0 else b",\r\n") + ev[i % len(ev)]))
+                event = ev[-1] if i == n - 1 else ev[i % len(ev)]  # ends as the SSE form does
+                parts.append(_chunk((b"[" if i == 0 else b",\r\n") + event))
             parts.append(_chunk(b"]"))
             parts.append(b"0\r\n\r\n")
             out = self._array[n] = b"".join(parts)
