@@ -353,22 +353,24 @@ class AsyncTransport(_Base):
             budgets.clamp_timeouts(request, budget)
             t0 = self.clock.monotonic()
             response = None
+            body = b""
             try:
                 async with budgets.cancel_after(budget, self.x, request):
                     response = await self.http.send(request, stream=True, follow_redirects=False)
-                self.log(spec, request, response.status_code, t0, schedule.attempts)
-                if read or bound or not self.usable(response, redirects):
-                    budgets.bind(response, budget, self.x, asynchronous=True)
-                if self.usable(response, redirects):
-                    if read:
-                        await response.aread()
+                    self.log(spec, request, response.status_code, t0, schedule.attempts)
+                    usable = self.usable(response, redirects)
+                    if read or not usable:
+                        # A body read now is read under the same timer as the send: one
+                        # cancel scope per attempt (they cost; the stream's reads below
+                        # each need their own, since the caller's time does not count).
+                        body = await response.aread()
+                if usable:
+                    if not read and bound:
+                        budgets.bind(response, budget, self.x, asynchronous=True)
                     if opts.raw_response is not None:
                         opts.raw_response.append(response)
                     return response, budget
-                try:
-                    body = await response.aread()
-                finally:
-                    await response.aclose()
+                await response.aclose()
             except self.x.DecodingError as exc:
                 if response is not None:
                     await response.aclose()
