@@ -1,4 +1,5 @@
-"""The generator treats a Discovery document as untrusted input (fixtures/hostile.json).
+"""The generator treats a Discovery document as untrusted input (fixtures/hostile.json,
+whose every ``"@description@"`` stands for its own top-level description).
 
 Its descriptions hold triple quotes of both kinds, backslashes and escape-like text
 (``\\N{...}``, ``\\u0041``), Jinja syntax, U+2028/U+2029, NUL and other control
@@ -30,7 +31,24 @@ from codegen.pipeline import generate_document
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = Path(__file__).parent / "fixtures" / "hostile.json"
-DOC = json.loads(FIXTURE.read_text())
+#: Where the fixture means its hostile description again (kept once, at the top).
+AGAIN = "@description@"
+
+
+def _load() -> dict:
+    doc = json.loads(FIXTURE.read_text())
+
+    def fill(node):
+        if isinstance(node, dict):
+            return {k: fill(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [fill(v) for v in node]
+        return doc["description"] if node == AGAIN else node
+
+    return fill(doc)
+
+
+DOC = _load()
 MARK = "HOSTILE_DOCUMENT_RAN"
 PACKAGE = "generativelanguage/v1hostile"
 #: What generated code may import.
@@ -51,7 +69,7 @@ FORBIDDEN_NAMES = {"__import__", "pathlib", "touch", "os", "system", "eval", "ex
 @functools.cache
 def generated() -> tuple[dict[str, str], Version]:
     return generate_document(
-        FIXTURE.read_bytes(), "hostile.json", format=True, extensions_dir=ROOT / "nonexistent"
+        json.dumps(DOC).encode(), "hostile.json", format=True, extensions_dir=ROOT / "nonexistent"
     )
 
 
