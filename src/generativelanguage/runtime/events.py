@@ -28,7 +28,6 @@ only read, sleep and send.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -45,6 +44,7 @@ from .errors import (
     error_from_body,
 )
 from .sse import SSEDecoder
+from .streaming import ERROR_BODY, HEAD_LIMIT, looks_like_json
 
 if TYPE_CHECKING:
     from .budget import Budget
@@ -232,11 +232,6 @@ class UnknownEvent:
     __hash__ = None  # type: ignore[assignment]
 
 
-_ERROR_BODY = re.compile(r'\s*[\[{]\s*\{?\s*"error"\s*:')
-#: How much of an event-less response is kept to show in the error.
-_HEAD_LIMIT = 64 * 1024
-
-
 def _wire_name(cls: type, attr: str | None) -> str | None:
     if attr is None:
         return None
@@ -280,17 +275,16 @@ class Reader(Generic[T]):
 
     def feed(self, chunk: bytes) -> list[Any]:
         if self.kind is False:
-            if not self.events and len(self.head) < _HEAD_LIMIT:
+            if not self.events and len(self.head) < HEAD_LIMIT:
                 self.head += chunk  # kept to show in the error if no event ever comes
             return self.items(self.sse.feed(chunk))
         if self.kind is None:
             self.head += chunk
-            stripped = self.head.lstrip()
-            if not stripped:
-                return []
             # A JSON body (an error, or a server that ignored the stream request) starts
             # with { or [; an event stream never does.
-            self.kind = stripped[:1] in (b"{", b"[")
+            self.kind = looks_like_json(self.head)
+            if self.kind is None:
+                return []
             return [] if self.kind else self.items(self.sse.feed(self.head))
         self.head += chunk
         return []
@@ -319,7 +313,7 @@ class Reader(Generic[T]):
                 if type_field is not None:
                     kind = getattr(item, type_field)
                     if kind not in known:
-                        if kind is None and _ERROR_BODY.match(data):
+                        if kind is None and ERROR_BODY.match(data):
                             raise error_from_body(self.status, data.encode(), self.headers)
                         item = UnknownEvent(ev.event, data, kind, state.cursor_of(item))
                     elif kind == error:
@@ -331,7 +325,7 @@ class Reader(Generic[T]):
     def slow(self, event: str, data: str) -> Any:
         """An event msgspec's fast path refused: base64 to repair, an error, or an event
         of a new type whose fields do not fit the known ones."""
-        if _ERROR_BODY.match(data):
+        if ERROR_BODY.match(data):
             raise error_from_body(self.status, data.encode(), self.headers)
         try:
             return structs.decode(self.type, data)
@@ -356,7 +350,7 @@ class Reader(Generic[T]):
         """
         if self.kind:
             body = self.head
-            if _ERROR_BODY.match(body.decode("utf-8", "replace")):
+            if ERROR_BODY.match(body.decode("utf-8", "replace")):
                 raise error_from_body(self.status, body, self.headers)
             raise ResponseDecodeError(
                 "expected an event stream, the server answered JSON",

@@ -37,7 +37,9 @@ from .sse import SSEDecoder
 
 T = TypeVar("T")
 
-_ERROR_EVENT = re.compile(r'\s*[\[{]\s*\{?\s*"error"\s*:')
+#: The start of an event (or a body) that is an error object rather than data; shared
+#: with the event streams of ``events``.
+ERROR_BODY = re.compile(r'\s*[\[{]\s*\{?\s*"error"\s*:')
 
 
 class _Decoding(Generic[T]):
@@ -50,7 +52,7 @@ class _Decoding(Generic[T]):
         self.decoder = structs.decoder(type_)
 
     def event(self, data: str) -> T:
-        if _ERROR_EVENT.match(data):
+        if ERROR_BODY.match(data):
             raise error_from_body(self.status, data.encode(), self.headers)
         try:
             chunk: T = self.decoder.decode(data)
@@ -77,10 +79,10 @@ class _Decoding(Generic[T]):
 
 
 #: How much of an event-less response is kept to show in the error.
-_HEAD_LIMIT = 64 * 1024
+HEAD_LIMIT = 64 * 1024
 
 
-def _looks_like_json(chunk: bytes) -> bool | None:
+def looks_like_json(chunk: bytes) -> bool | None:
     """True/False once the first non-blank byte is known, None while only blanks seen."""
     stripped = chunk.lstrip()
     if not stripped:
@@ -110,14 +112,14 @@ class _Progress(Generic[T]):
         """The texts of the events completed by ``data``."""
         if self.kind is None:
             self.head += data
-            self.kind = _looks_like_json(self.head)
+            self.kind = looks_like_json(self.head)
             if self.kind is None:
                 return []
             data, self.head = self.head, b""
         if self.kind:
             self.head += data
             return []
-        if not self.chunks and len(self.head) < _HEAD_LIMIT:
+        if not self.chunks and len(self.head) < HEAD_LIMIT:
             self.head += data
         return [ev.data for ev in self.sse.feed(data)]
 
